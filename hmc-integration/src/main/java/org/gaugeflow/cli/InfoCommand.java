@@ -1,0 +1,37 @@
+package org.gaugeflow.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.gaugeflow.tensor.TorchRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gaugeflow info}: versions, threads, CUDA and native-engine availability. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Print LibTorch version, threads, and whether CUDA and the native HMC engine are available.")
+final class InfoCommand implements Callable<Integer> {
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    @Override public Integer call() throws Exception {
+        TorchRuntime.configure();
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("gaugeflow", Main.version());
+        info.put("java", System.getProperty("java.version"));
+        info.put("libtorch", TorchRuntime.libtorchVersion());
+        info.put("threads", TorchRuntime.threads());
+        info.put("cores", Runtime.getRuntime().availableProcessors());
+        info.put("cuda", TorchRuntime.cudaAvailable());
+        info.put("native_engine", NativeEngineProbe.status());
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info));
+        } else {
+            info.forEach((k, v) -> System.out.printf("%-14s %s%n", k + ":", v));
+        }
+        return 0;
+    }
+}

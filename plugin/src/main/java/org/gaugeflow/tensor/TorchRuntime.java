@@ -1,0 +1,43 @@
+package org.gaugeflow.tensor;
+
+import org.bytedeco.pytorch.global.torch;
+
+/** Process-wide LibTorch settings: one intra-op thread pool sized to the cores (DESIGN.md). */
+public final class TorchRuntime {
+    private static volatile boolean configured;
+
+    private TorchRuntime() {}
+
+    /** Sets LibTorch's intra-op threads once per process (GAUGEFLOW_THREADS overrides the core count). */
+    public static synchronized void configure() {
+        if (configured) return;
+        String env = System.getenv("GAUGEFLOW_THREADS");
+        int threads = Runtime.getRuntime().availableProcessors();
+        if (env != null && !env.isBlank()) {
+            try {
+                threads = Integer.parseInt(env.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("GAUGEFLOW_THREADS='" + env + "': expected a positive integer");
+            }
+            if (threads < 1) throw new IllegalArgumentException("GAUGEFLOW_THREADS=" + threads + ": expected >= 1");
+        }
+        torch.set_num_threads(threads);
+        configured = true;
+    }
+
+    public static int threads() { return torch.get_num_threads(); }
+
+    public static boolean cudaAvailable() {
+        try {
+            return torch.cuda_is_available();
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /** The LibTorch presets version, e.g. "2.10.0-1.5.13". */
+    public static String libtorchVersion() {
+        String v = torch.class.getPackage().getImplementationVersion();
+        return v == null ? "unknown" : v;
+    }
+}
