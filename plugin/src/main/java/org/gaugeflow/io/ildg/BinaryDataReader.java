@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.gaugeflow.io.lime.LimeReader;
 import org.gaugeflow.io.lime.LimeRecord;
+import org.gaugeflow.tensor.Precision;
 
 /**
  * Streams an {@code ildg-binary-data} record into a new tensor: chunks of whole sites are read
@@ -45,7 +46,7 @@ final class BinaryDataReader {
         }
         int siteBytes = Math.toIntExact(layout.siteBytes());
         long sitesPerChunk = Math.max(1, CHUNK_BYTES / siteBytes);
-        int realBytes = layout.precision().bytes();
+        int realBytes = FilePrecision.bytes(layout.precision());
         ScalarType realType = layout.precision() == Precision.DOUBLE ? ScalarType.Double : ScalarType.Float;
         long[] shape = Arrays.copyOf(layout.tensorShape(), layout.tensorShape().length + 1);
         shape[shape.length - 1] = 2;

@@ -13,6 +13,7 @@ import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gaugeflow.io.lime.LimeWriter;
+import org.gaugeflow.tensor.Precision;
 
 /**
  * Streams a tensor in ILDG order into an {@code ildg-binary-data} record: the tensor is brought to a
@@ -42,7 +43,7 @@ final class BinaryDataWriter {
         }
         int siteBytes = Math.toIntExact(layout.siteBytes());
         long sitesPerChunk = Math.max(1, BinaryDataReader.CHUNK_BYTES / siteBytes);
-        int realBytes = layout.precision().bytes();
+        int realBytes = FilePrecision.bytes(layout.precision());
         ScalarType complexType = layout.precision() == Precision.DOUBLE ? ScalarType.ComplexDouble
                 : ScalarType.ComplexFloat;
         try (PointerScope scope = new PointerScope()) {

@@ -1,6 +1,8 @@
 package org.gaugeflow.io.ildg;
 
 import java.util.Locale;
+import org.gaugeflow.group.GaugeGroup;
+import org.gaugeflow.group.SUN;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,6 +26,16 @@ public record FieldType(int colors, boolean special) {
         if (colors < 1 || (special && colors < 2) || (!special && colors != 1)) {
             throw new IllegalArgumentException("unsupported gauge group: N=" + colors + (special ? " SU(N)" : " U(N)"));
         }
+    }
+
+    /** The field type of a gauge group: U(1) or SU(N). */
+    public static FieldType of(GaugeGroup group) {
+        return group instanceof org.gaugeflow.group.U1 ? U1 : su(group.n());
+    }
+
+    /** The gauge group this field type names. */
+    public GaugeGroup group() {
+        return special ? new SUN(colors) : org.gaugeflow.group.U1.INSTANCE;
     }
 
     public static FieldType su(int n) {

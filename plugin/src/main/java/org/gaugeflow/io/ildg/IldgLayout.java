@@ -2,6 +2,7 @@ package org.gaugeflow.io.ildg;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.gaugeflow.tensor.Precision;
 
 /**
  * What the binary data of a configuration holds: lattice extents, gauge group and precision.
@@ -48,7 +49,7 @@ public record IldgLayout(long[] extents, FieldType field, Precision precision) {
     }
 
     public long siteBytes() {
-        return realsPerSite() * precision.bytes();
+        return realsPerSite() * FilePrecision.bytes(precision);
     }
 
     public long dataBytes() {
@@ -119,6 +120,6 @@ public record IldgLayout(long[] extents, FieldType field, Precision precision) {
 
     @Override
     public String toString() {
-        return latticeString() + " " + field + " " + precision.bits() + "-bit";
+        return latticeString() + " " + field + " " + FilePrecision.bits(precision) + "-bit";
     }
 }

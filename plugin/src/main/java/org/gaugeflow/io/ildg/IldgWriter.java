@@ -17,6 +17,7 @@ import java.util.function.LongConsumer;
 import org.bytedeco.pytorch.Tensor;
 import org.gaugeflow.io.AtomicFileWriter;
 import org.gaugeflow.io.lime.LimeWriter;
+import org.gaugeflow.tensor.Precision;
 
 /**
  * Writes a configuration as an ILDG file with the record set and order of QIO and Grid, in two

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.gaugeflow.tensor.Precision;
 
 /**
  * The XML of the ILDG and SciDAC metadata records, written as QIO writes it and read tolerantly.
@@ -38,7 +39,7 @@ public final class IldgXml {
                 + "xsi:schemaLocation=\"http://www.lqcd.org/ildg http://www.lqcd.org/ildg/filefmt.xsd\">");
         b.append(XmlText.tag("version", "1.0"));
         b.append(XmlText.tag("field", layout.field().ildgName()));
-        b.append(XmlText.tag("precision", layout.precision().bits()));
+        b.append(XmlText.tag("precision", FilePrecision.bits(layout.precision())));
         for (int mu = 0; mu < layout.dims(); mu++) {
             b.append(XmlText.tag(EXTENT_NAMES[mu], layout.extent(mu)));
         }
@@ -65,7 +66,7 @@ public final class IldgXml {
             if (bits.get() != 32 && bits.get() != 64) {
                 throw new IldgFormatException(where + ": <precision> is " + bits.get() + ", expected 32 or 64");
             }
-            precision = Optional.of(Precision.ofBits(bits.get().intValue()));
+            precision = Optional.of(FilePrecision.ofBits(bits.get()));
         }
         List<Long> ext = new ArrayList<>();
         for (String name : EXTENT_NAMES) {
@@ -124,8 +125,8 @@ public final class IldgXml {
 
     public static String scidacPrivateRecord(IldgLayout layout, Instant date) {
         int n = layout.field().colors();
-        String p = layout.precision().qioLetter();
-        long typesize = 2L * n * n * layout.precision().bytes();
+        String p = FilePrecision.qioLetter(layout.precision());
+        long typesize = 2L * n * n * FilePrecision.bytes(layout.precision());
         return PROLOG + "<scidacRecord>" + XmlText.tag("version", "1.1") + XmlText.tag("date", DATE.format(date))
                 + XmlText.tag("recordtype", 0) + XmlText.tag("datatype", "QDP_" + p + n + "_ColorMatrix")
                 + XmlText.tag("precision", p) + XmlText.tag("colors", n) + XmlText.tag("spins", 4)
@@ -139,7 +140,7 @@ public final class IldgXml {
     public static RecordInfo parseScidacPrivateRecord(String xml, String where) throws IldgFormatException {
         Optional<Integer> colors = XmlText.longElement(xml, "colors", where).map(Long::intValue);
         Optional<Precision> precision = XmlText.element(xml, "precision").flatMap(s -> switch (s.toUpperCase(Locale.ROOT)) {
-            case "F", "32" -> Optional.of(Precision.SINGLE);
+            case "F", "32" -> Optional.of(Precision.FLOAT);
             case "D", "64" -> Optional.of(Precision.DOUBLE);
             default -> Optional.empty();
         });

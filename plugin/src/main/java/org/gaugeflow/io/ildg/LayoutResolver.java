@@ -2,6 +2,7 @@ package org.gaugeflow.io.ildg;
 
 import java.util.List;
 import java.util.Optional;
+import org.gaugeflow.tensor.Precision;
 
 /**
  * Decides the layout of the binary data from what a file offers, in this order: the
@@ -80,7 +81,7 @@ final class LayoutResolver {
             return probe;
         }
         if (dataLength == reals * 4) {
-            return probe.withPrecision(Precision.SINGLE);
+            return probe.withPrecision(Precision.FLOAT);
         }
         throw new IldgFormatException(where + ": lattice " + probe.latticeString() + " " + field + " needs "
                 + reals * 4 + " (32-bit) or " + reals * 8 + " (64-bit) bytes, but ildg-binary-data holds "
@@ -94,7 +95,7 @@ final class LayoutResolver {
             if (precision.isPresent() && precision.get() != p) {
                 continue;
             }
-            long perSite = 2L * d * field.colors() * field.colors() * p.bytes();
+            long perSite = 2L * d * field.colors() * field.colors() * FilePrecision.bytes(p);
             if (dataLength % perSite != 0) {
                 continue;
             }

@@ -62,10 +62,13 @@ final class NativeBytes {
      * the work began), so the caller's scope, or the garbage collector when there is none, frees it.
      */
     static <P extends Pointer> P keep(P pointer, PointerScope inner, PointerScope outer) {
-        inner.detach(pointer);
+        // attach() takes a reference and detach() drops one: take the new one before dropping the old.
         if (outer != null) {
             outer.attach(pointer);
+        } else {
+            pointer.retainReference();
         }
+        inner.detach(pointer);
         return pointer;
     }
 }
