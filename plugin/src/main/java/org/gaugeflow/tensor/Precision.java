@@ -30,8 +30,9 @@ public enum Precision {
 
     /** The precision of a real or complex tensor's scalar type. */
     public static Precision of(ScalarType t) {
-        if (t == ScalarType.Double || t == ScalarType.ComplexDouble) return DOUBLE;
-        if (t == ScalarType.Float || t == ScalarType.ComplexFloat) return FLOAT;
+        // compare by value: enums coming back through JNI are matched on their native value
+        if (t.value == ScalarType.Double.value || t.value == ScalarType.ComplexDouble.value) return DOUBLE;
+        if (t.value == ScalarType.Float.value || t.value == ScalarType.ComplexFloat.value) return FLOAT;
         throw new IllegalArgumentException("dtype " + t + ": expected float64, float32, complex128 or complex64");
     }
 }
