@@ -149,7 +149,7 @@ final class IldgBenchCommand implements Callable<Integer> {
         dd("if=" + f, "iflag=nocache", "count=0");
     }
 
-    private static final Pattern DD_RATE = Pattern.compile("(\\d+) bytes .* copied, ([0-9.eE+-]+) s");
+    private static final Pattern DD_RATE = Pattern.compile("(\\d+) bytes.*? copied, ([0-9.eE+-]+) s");
 
     /** Runs dd and returns its throughput in MB/s (0 for a zero-byte run). */
     private static double dd(String... args) throws IOException, InterruptedException {
