@@ -82,6 +82,33 @@ class HmcCommandTest {
         }
     }
 
+    /** --save-every writes ILDG files whose plaquette is the one history.csv records for that trajectory. */
+    @Test
+    void savesConfigurationsAsIldg() throws IOException {
+        Path out = tmp.resolve("configs-run");
+        Object[] r = execute(base(out, "--save-every", "20", "--chains", "2", "--engine", "torch"));
+        assertEquals(0, r[0], (String) r[1]);
+        List<String> history = Files.readAllLines(out.resolve("history.csv"));
+        for (int chain = 0; chain < 2; chain++) {
+            for (long k : new long[] {29, 49}) {
+                Path file = out.resolve("configs").resolve(ConfigurationWriter.name("u1_8x8_b2.0", chain, k));
+                assertTrue(Files.exists(file), file.toString());
+                try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+                    org.gaugeflow.field.GaugeField f = org.gaugeflow.io.ildg.IldgGaugeFields.read(file,
+                            org.gaugeflow.io.ildg.IldgReader.Options.defaults(),
+                            org.gaugeflow.tensor.FieldOptions.CPU_DOUBLE).field();
+                    double plaquette = org.gaugeflow.physics.WilsonAction.averagePlaquette(f).item_double();
+                    String[] row = history.get(1 + (int) k * 2 + chain).split(",");
+                    assertEquals(Long.toString(k), row[0]);
+                    assertEquals(Double.parseDouble(row[5]), plaquette, 1e-12);
+                }
+            }
+        }
+        try (Stream<Path> files = Files.list(out.resolve("configs"))) {
+            assertEquals(4, files.count());
+        }
+    }
+
     /** The same seed gives the same history (CPU, native engine). */
     @Test
     void sameSeedSameHistory() throws IOException {
