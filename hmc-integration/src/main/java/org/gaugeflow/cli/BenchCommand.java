@@ -53,6 +53,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--force-reps", defaultValue = "5", description = "Timed force evaluations (best is kept).")
         int forceReps;
 
+        @Option(names = "--warm", defaultValue = "4",
+                description = "MD-only trajectories (fresh momenta, no Metropolis) from a cold start before timing.")
+        int warm;
+
         @Option(names = "--copy-mb", defaultValue = "256", description = "Buffer size of the copy reference in MiB.")
         int copyMb;
 
@@ -69,6 +73,8 @@ public final class BenchCommand implements Runnable {
             NativeEngine.requireAvailable();
             TorchRuntime.configure();
             Map<String, Object> all = new LinkedHashMap<>();
+            all.put("load_average_before", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage());
             all.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                     "torch_threads", TorchRuntime.threads(), "native_threads", NativeEngine.gf_max_threads(),
                     "os_arch", System.getProperty("os.arch"), "java", System.getProperty("java.version")));
@@ -82,20 +88,26 @@ public final class BenchCommand implements Runnable {
             for (String l : lattices) {
                 Lattice lat = Lattice.parse(l);
                 HmcBenchmark b = new HmcBenchmark(group, lat, params);
+                org.bytedeco.pytorch.Tensor start = b.warmField(warm);
                 for (String e : engines) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("lattice", lat.toString());
                     row.put("engine", e);
                     row.putAll(b.force(e, forceReps));
-                    row.putAll(b.trajectories(e, trajectories));
+                    row.putAll(b.trajectories(e, trajectories, start));
                     rows.add(row);
-                    System.out.printf("%-12s %-6s force %.4f s  %.2f GFLOP/s (%.2f GB/s min traffic)  trajectory %.3f s"
-                                    + " (%.3f traj/s, acc %.2f)%n", lat, e, row.get("force_seconds"), row.get("force_GFLOPs"),
-                            row.get("force_min_traffic_GBps"), row.get("seconds_per_trajectory"),
-                            row.get("trajectories_per_second"), row.get("acceptance"));
+                    System.out.printf("%-12s %-6s force %.4f s  %.2f GFLOP/s (%.2f per CPU-s; %.2f GB/s min traffic)"
+                                    + "  trajectory %.3f s, %.3f CPU-s (%.3f traj/s)%n", lat, e, row.get("force_seconds"),
+                            row.get("force_GFLOPs"), row.get("force_GFLOP_per_cpu_second"), row.get("force_min_traffic_GBps"),
+                            row.get("seconds_per_trajectory"), row.get("cpu_seconds_per_trajectory"),
+                            row.get("trajectories_per_second"));
+                    System.out.printf("%-12s %-6s acceptance %.2f, plaquette %.4f%n", lat, e, row.get("acceptance"),
+                            row.get("plaquette_after"));
                 }
             }
             all.put("results", rows);
+            all.put("load_average_after", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage());
             if (json != null) {
                 AtomicFiles.write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(all));
             }

@@ -12,6 +12,7 @@ import org.gaugeflow.bindings.NativeLattice;
 import org.gaugeflow.field.GaugeField;
 import org.gaugeflow.group.GaugeGroup;
 import org.gaugeflow.lattice.Lattice;
+import org.gaugeflow.physics.WilsonAction;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Rng;
 
@@ -64,6 +65,15 @@ public final class HmcBenchmark {
         return m;
     }
 
+    /** CPU time of this process (all threads), in seconds: robust against other processes' load. */
+    static double processCpuSeconds() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime() * 1e-9;
+        }
+        return Double.NaN;
+    }
+
     private GaugeField hotField() {
         try (Rng rng = new Rng(1, FieldOptions.CPU_DOUBLE)) {
             GaugeField f = GaugeField.haar(GaugeGroup.parse(group), lattice, 1, rng);
@@ -71,7 +81,7 @@ public final class HmcBenchmark {
         }
     }
 
-    /** Seconds per force evaluation (best of reps) and GFLOP/s, for the engine "native" or "torch". */
+    /** Seconds per force evaluation (wall: best of reps; CPU: mean) and GFLOP/s, for "native" or "torch". */
     public Map<String, Object> force(String engine, int reps) {
         Map<String, Object> m = new LinkedHashMap<>();
         try (PointerScope scope = new PointerScope()) {
@@ -79,8 +89,10 @@ public final class HmcBenchmark {
             NativeLattice nat = new NativeLattice(f.group().n(), lattice.extents());
             Tensor out = torch.zeros_like(f.links());
             double best = Double.MAX_VALUE;
+            double totalCpu = 0.0;
             for (int r = 0; r < reps + 1; r++) {
                 try (PointerScope inner = new PointerScope()) {
+                    double c0 = processCpuSeconds();
                     long t0 = System.nanoTime();
                     if (engine.equals("native")) {
                         nat.force(f.links(), 0, params.beta(), out, 0);
@@ -88,14 +100,19 @@ public final class HmcBenchmark {
                         out.copy_(TorchMolecularDynamics.force(f, params.beta()));
                     }
                     double s = (System.nanoTime() - t0) * 1e-9;
+                    double cpu = processCpuSeconds() - c0;
                     if (r > 0) {
                         best = Math.min(best, s); // the first call warms up
+                        totalCpu += cpu;
                     }
                 }
             }
             double flops = nat.forceFlops();
             m.put("force_seconds", best);
             m.put("force_GFLOPs", flops / best * 1e-9);
+            // process CPU time has a coarse clock: mean over the reps
+            m.put("force_cpu_seconds", totalCpu / reps);
+            m.put("force_GFLOP_per_cpu_second", flops / (totalCpu / reps) * 1e-9);
             // minimal traffic: read the links once, write the force once
             m.put("force_min_traffic_GBps", 2.0 * 8 * nat.fieldDoubles() / best * 1e-9);
             m.put("force_flops", flops);
@@ -103,15 +120,35 @@ public final class HmcBenchmark {
         return m;
     }
 
-    /** Seconds per trajectory (mean over n after one warm-up) and acceptance, from a cold start. */
-    public Map<String, Object> trajectories(String engine, int n) {
+    /**
+     * A field near equilibrium for timing: a cold start heated by {@code warm} molecular-dynamics
+     * trajectories with fresh momenta and no Metropolis step (native engine), so the momenta and
+     * forces have their equilibrium size (a Haar-random start would inflate the exponential's cost).
+     */
+    public Tensor warmField(int warm) {
+        GaugeField f = GaugeField.unit(GaugeGroup.parse(group), lattice, 1, FieldOptions.CPU_DOUBLE);
+        NativeHmcEngine e = new NativeHmcEngine(2);
+        for (int k = 0; k < warm; k++) {
+            try (PointerScope inner = new PointerScope()) {
+                e.integrate(f, e.randomMomenta(f), params);
+            }
+        }
+        return f.links();
+    }
+
+    /**
+     * Seconds per trajectory (mean over n after one warm-up; wall and process CPU time) and acceptance,
+     * starting from {@code start} (see {@link #warmField}).
+     */
+    public Map<String, Object> trajectories(String engine, int n, Tensor start) {
         Map<String, Object> m = new LinkedHashMap<>();
         try (PointerScope scope = new PointerScope()) {
-            GaugeField f = GaugeField.unit(GaugeGroup.parse(group), lattice, 1, FieldOptions.CPU_DOUBLE);
+            GaugeField f = new GaugeField(GaugeGroup.parse(group), lattice, start.clone());
             HmcEngine e = engine.equals("native") ? new NativeHmcEngine(1) : new TorchHmcEngine(1, FieldOptions.CPU_DOUBLE);
             try (PointerScope warm = new PointerScope()) {
                 e.trajectory(f, params);
             }
+            double c0 = processCpuSeconds();
             long t0 = System.nanoTime();
             int accepted = 0;
             for (int k = 0; k < n; k++) {
@@ -120,12 +157,15 @@ public final class HmcBenchmark {
                 }
             }
             double s = (System.nanoTime() - t0) * 1e-9 / n;
+            double cpu = (processCpuSeconds() - c0) / n;
             if (e instanceof TorchHmcEngine t) {
                 t.close();
             }
             m.put("seconds_per_trajectory", s);
             m.put("trajectories_per_second", 1.0 / s);
+            m.put("cpu_seconds_per_trajectory", cpu);
             m.put("acceptance", (double) accepted / n);
+            m.put("plaquette_after", WilsonAction.averagePlaquette(f).item_double());
             m.put("trajectories", n);
         }
         return m;
