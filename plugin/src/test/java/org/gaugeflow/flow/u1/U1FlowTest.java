@@ -26,6 +26,10 @@ import org.gaugeflow.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 class U1FlowTest {
+
+    /** One intra-op thread (see ReverseKlTrainerTest: 2 threads on the shared 2-core machine are ~30x slower). */
+    @org.junit.jupiter.api.BeforeAll
+    static void oneThread() { torch.set_num_threads(1); }
     private static final FieldOptions O = FieldOptions.CPU_DOUBLE;
     private static final Lattice L4 = Lattice.parse("4x4");
 
