@@ -15,6 +15,8 @@ import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Rng;
 import org.gaugeflow.tensor.Tensors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MultiscaleModelTest {
     private static final FieldOptions OPT = FieldOptions.CPU_DOUBLE;
@@ -24,11 +26,18 @@ class MultiscaleModelTest {
                 (lat, mu) -> new U1HeatbathPrior(2, betaTilde, OPT), null);
     }
 
+    /** Doubling layers with perturbed (untrained but non-trivial) U(1) staple-conditional flows. */
+    static MultiscaleModel flowModel(String target, Rng rng) {
+        return MultiscaleModel.withHaarPrior(U1.INSTANCE, Lattice.parse("2x2"), Lattice.parse(target),
+                (lat, mu) -> StapleConditionalModelTest.perturbedModel(2, rng), null);
+    }
+
     /** log q returned with a sample equals logProb of that sample (the inverse path) to 1e-10. */
-    @Test
-    void sampledLogQEqualsLogProb() {
+    @ParameterizedTest(name = "staple-conditional flows: {0}")
+    @ValueSource(booleans = {false, true})
+    void sampledLogQEqualsLogProb(boolean flow) {
         try (PointerScope scope = new PointerScope(); Rng rng = new Rng(21, OPT); NoGradGuard g = new NoGradGuard()) {
-            MultiscaleModel m = heatbathModel("8x8", 1.3);
+            MultiscaleModel m = flow ? flowModel("8x8", rng) : heatbathModel("8x8", 1.3);
             MultiscaleModel.FieldSample s = m.sampleField(16, rng);
             assertEquals(Lattice.parse("8x8"), s.field().lattice());
             Tensor lp = m.logProb(s.field().links());
@@ -39,10 +48,11 @@ class MultiscaleModelTest {
     }
 
     /** The model density is gauge invariant: log q(U^Omega) = log q(U) for random Omega, on samples and on Haar fields. */
-    @Test
-    void logQIsGaugeInvariant() {
+    @ParameterizedTest(name = "staple-conditional flows: {0}")
+    @ValueSource(booleans = {false, true})
+    void logQIsGaugeInvariant(boolean flow) {
         try (PointerScope scope = new PointerScope(); Rng rng = new Rng(22, OPT); NoGradGuard g = new NoGradGuard()) {
-            MultiscaleModel m = heatbathModel("4x8", 0.8);
+            MultiscaleModel m = flow ? flowModel("4x8", rng) : heatbathModel("4x8", 0.8);
             GaugeField[] fields = {m.sampleField(8, rng).field(), GaugeField.haar(U1.INSTANCE, Lattice.parse("4x8"), 8, rng)};
             for (GaugeField f : fields) {
                 GaugeField t = GaugeTransformation.apply(f, GaugeTransformation.random(f, rng));
