@@ -121,12 +121,10 @@ public final class U1HeatbathPrior extends Module implements StapleConditionalMo
         Tensor half = zd.sub(a).mul(Tensors.scalar(0.5));
         Tensor mid = zd.add(a).mul(Tensors.scalar(0.5));
         Tensor logNorm = logI0(kappa).add(Tensors.scalar(Math.log(2 * Math.PI)));
-        Tensor integral = null;
-        for (int j = 0; j < QUADRATURE_NODES; j++) {
-            Tensor t = mid.add(half.mul(Tensors.scalar(GAUSS_LEGENDRE[0][j])));
-            Tensor term = torch.exp(kappa.mul(torch.cos(t)).sub(logNorm)).mul(Tensors.scalar(GAUSS_LEGENDRE[1][j]));
-            integral = integral == null ? term : integral.add(term);
-        }
+        Tensor nodes = Tensors.fromArray(GAUSS_LEGENDRE[0], QUADRATURE_NODES).to(zd.device(), zd.scalar_type());
+        Tensor weights = Tensors.fromArray(GAUSS_LEGENDRE[1], QUADRATURE_NODES).to(zd.device(), zd.scalar_type());
+        Tensor t = mid.unsqueeze(-1).add(half.unsqueeze(-1).mul(nodes));               // [..., nodes]
+        Tensor integral = torch.exp(kappa.unsqueeze(-1).mul(torch.cos(t)).sub(logNorm.unsqueeze(-1))).mul(weights).sum(-1);
         integral = integral.mul(half);
         Tensor q = torch.exp(kappa.detach().mul(torch.cos(zd)).sub(logNorm.detach()));
         return zd.sub(integral.sub(integral.detach()).div(q));
