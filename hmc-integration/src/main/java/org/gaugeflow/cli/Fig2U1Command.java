@@ -89,8 +89,16 @@ final class Fig2U1Command implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "float64", description = "float64 or float32 (default ${DEFAULT-VALUE}).")
     String precision;
 
+    @Option(names = "--eval-every", defaultValue = "0", description = "Also measure the ESS on --curve-samples samples every N training steps (0: never); written to fig2-u1-curve.csv.")
+    int evalEvery;
+
+    @Option(names = "--curve-samples", defaultValue = "256", description = "Samples per training-curve ESS (default ${DEFAULT-VALUE}).")
+    int curveSamples;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
+
+    private final StringBuilder curve = new StringBuilder("beta,model,step,train_seconds,ess,kl_plus_logz\n");
 
     record Row(double beta, String model, long params, int steps, double trainSeconds, double ess, double klPlusLogZ) {}
 
@@ -132,10 +140,18 @@ final class Fig2U1Command implements Callable<Integer> {
         WilsonAction action = new WilsonAction(beta);
         long params = parameterCount(model);
         long t0 = System.nanoTime();
+        double evalSeconds = 0;
         try (Rng rng = new Rng(seed, options)) {
             if (params > 0 && steps > 0) {
                 Adam adam = new Adam(model.parameters(), new AdamOptions(lr));
                 for (int step = 0; step < steps; step++) {
+                    if (evalEvery > 0 && step % evalEvery == 0) {
+                        long e0 = System.nanoTime();
+                        ReverseKl.Quality q = ReverseKl.evaluate(density, U1.INSTANCE, target, action, curveSamples, batch, rng);
+                        evalSeconds += (System.nanoTime() - e0) / 1e9;
+                        curve.append(String.format(Locale.ROOT, "%.4f,%s,%d,%.2f,%.6f,%.6f%n", beta, kind, step,
+                                (System.nanoTime() - t0) / 1e9 - evalSeconds, q.ess(), q.klPlusLogZ()));
+                    }
                     try (PointerScope scope = new PointerScope()) {
                         adam.zero_grad();
                         Sample s = density.sample(batch, rng);
@@ -145,8 +161,12 @@ final class Fig2U1Command implements Callable<Integer> {
                     }
                 }
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            double seconds = (System.nanoTime() - t0) / 1e9 - evalSeconds;
             ReverseKl.Quality q = ReverseKl.evaluate(density, U1.INSTANCE, target, action, evalSamples, batch, rng);
+            if (evalEvery > 0) {
+                curve.append(String.format(Locale.ROOT, "%.4f,%s,%d,%.2f,%.6f,%.6f%n", beta, kind, steps, seconds, q.ess(),
+                        q.klPlusLogZ()));
+            }
             return new Row(beta, kind, params, steps, seconds, q.ess(), q.klPlusLogZ());
         }
     }
@@ -165,6 +185,7 @@ final class Fig2U1Command implements Callable<Integer> {
                     r.steps(), batch, r.trainSeconds(), r.ess(), r.klPlusLogZ(), TorchRuntime.threads()));
         }
         writeAtomically(out.resolve("fig2-u1.csv"), b.toString().getBytes(StandardCharsets.UTF_8));
+        if (evalEvery > 0) writeAtomically(out.resolve("fig2-u1-curve.csv"), curve.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private void writePlot(List<Row> rows) throws IOException {
