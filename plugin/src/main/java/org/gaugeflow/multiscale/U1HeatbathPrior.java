@@ -35,7 +35,10 @@ public final class U1HeatbathPrior extends Module implements StapleConditionalMo
         if (staples < 1) throw new IllegalArgumentException("staples = " + staples + ": expected >= 1");
         if (!Double.isFinite(beta)) throw new IllegalArgumentException("beta-tilde = " + beta + ": expected a finite number");
         this.staples = staples;
-        this.betaTilde = register_parameter("betaTilde", torch.full(new long[] {1}, Tensors.scalar(beta), options.real()));
+        // keep our own handle (the registered tensor shares its TensorImpl with it)
+        Tensor b = torch.full(new long[] {1}, Tensors.scalar(beta), options.real());
+        register_parameter("betaTilde", b);
+        this.betaTilde = Tensors.retain(b);
     }
 
     @Override public GaugeGroup group() { return U1.INSTANCE; }

@@ -3,6 +3,10 @@ package org.gaugeflow.multiscale;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.StringTensorDict;
 import org.gaugeflow.flow.CompositeTransform;
 import org.gaugeflow.flow.Transform;
 import org.gaugeflow.flow.u1.CouplingMask;
@@ -103,10 +107,38 @@ public final class U1Models {
                         spec.betaTilde(), options, init), fine);
     }
 
-    /** The fine-lattice flow alone on {@code target}: a Haar prior and gauge-equivariant couplings. */
+    /**
+     * The fine-lattice flow alone on {@code target}: a Haar prior and gauge-equivariant couplings, each starting at
+     * the identity (as the couplings on top of a multiscale model do).
+     */
     public static U1FineLatticeFlow fineFlow(Lattice target, U1FineLatticeFlow.Architecture arch, FieldOptions options,
             Rng init) {
-        return new U1FineLatticeFlow(target, arch, options, init);
+        return startAtIdentity(new U1FineLatticeFlow(target, arch, options, init), arch);
+    }
+
+    /**
+     * Zeroes the last layer of every coupling's context network: all-zero spline parameters are the identity map
+     * ({@link org.gaugeflow.flow.spline.CircularSpline}), so the flow starts as the identity and a multiscale model
+     * with a fine flow on top starts as the multiscale model alone. The hidden layers keep their random weights.
+     */
+    static <M extends Module> M startAtIdentity(M flow, U1FineLatticeFlow.Architecture arch) {
+        String last = "conv" + arch.hidden().length + "_";
+        try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
+            StringTensorDict named = flow.named_parameters();
+            int zeroed = 0;
+            for (long i = 0; i < named.size(); i++) {
+                String name = named.get(i).key().getString();
+                String leaf = name.substring(name.lastIndexOf('.') + 1);
+                if (leaf.startsWith(last)) {
+                    named.get(i).access().zero_();
+                    zeroed++;
+                }
+            }
+            if (zeroed != 2 * arch.layers()) {
+                throw new IllegalStateException("expected " + 2 * arch.layers() + " last-layer tensors, found " + zeroed);
+            }
+        }
+        return flow;
     }
 
     /** The couplings of a fine-lattice flow as a transform on link tensors (to put on top of a multiscale model). */
@@ -117,6 +149,6 @@ public final class U1Models {
             layers.add(new U1CouplingLayer(target, CouplingMask.cycle(i, target.dims()), arch.bins(), arch.hidden(),
                     arch.kernel(), options, init));
         }
-        return new U1LinkFlow(new CompositeTransform(layers));
+        return startAtIdentity(new U1LinkFlow(new CompositeTransform(layers)), arch);
     }
 }
