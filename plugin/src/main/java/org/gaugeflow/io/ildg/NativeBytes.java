@@ -1,0 +1,74 @@
+package org.gaugeflow.io.ildg;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+
+/**
+ * Off-heap memory of a contiguous CPU tensor seen as {@link ByteBuffer} windows at 64-bit offsets
+ * (each window below 2 GiB), and the big-endian/native byte-order conversion between such a window
+ * and file bytes. The tensor must stay alive while a window is used.
+ */
+final class NativeBytes {
+
+    private static final boolean NATIVE_IS_BIG = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
+
+    private NativeBytes() {
+    }
+
+    /** {@code length} bytes of native memory starting {@code byteOffset} bytes after {@code base}. */
+    static ByteBuffer window(Pointer base, long byteOffset, int length) {
+        BytePointer p = new BytePointer(base);
+        p.position(byteOffset).limit(byteOffset + length);
+        return p.asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Copies {@code src} (native order) to {@code dst} (big-endian) element by element, swapping the
+     * bytes of each {@code elementBytes}-byte real. Both buffers' positions advance.
+     */
+    static void nativeToBigEndian(ByteBuffer src, ByteBuffer dst, int elementBytes) {
+        copySwapped(src.order(ByteOrder.nativeOrder()), dst.order(ByteOrder.BIG_ENDIAN), elementBytes);
+    }
+
+    /** Turns big-endian reals into native order in place, over the buffer's remaining bytes. */
+    static void bigEndianToNativeInPlace(ByteBuffer buf, int elementBytes) {
+        if (NATIVE_IS_BIG) {
+            return;
+        }
+        ByteBuffer src = buf.duplicate().order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer dst = buf.duplicate().order(ByteOrder.nativeOrder());
+        copySwapped(src, dst, elementBytes);
+    }
+
+    /** Bulk copy through typed views of different byte order (the JDK swaps; exact overlap is safe). */
+    private static void copySwapped(ByteBuffer src, ByteBuffer dst, int elementBytes) {
+        int n = src.remaining();
+        if (elementBytes == 8) {
+            dst.asLongBuffer().put(src.asLongBuffer());
+        } else if (elementBytes == 4) {
+            dst.asIntBuffer().put(src.asIntBuffer());
+        } else {
+            throw new IllegalArgumentException("element size must be 4 or 8 bytes, got " + elementBytes);
+        }
+        src.position(src.position() + n);
+        dst.position(dst.position() + n);
+    }
+
+    /**
+     * Moves a pointer made inside {@code inner} out to {@code outer} (the scope that was current when
+     * the work began), so the caller's scope, or the garbage collector when there is none, frees it.
+     */
+    static <P extends Pointer> P keep(P pointer, PointerScope inner, PointerScope outer) {
+        // attach() takes a reference and detach() drops one: take the new one before dropping the old.
+        if (outer != null) {
+            outer.attach(pointer);
+        } else {
+            pointer.retainReference();
+        }
+        inner.detach(pointer);
+        return pointer;
+    }
+}
