@@ -15,7 +15,8 @@ final class HmcTestSupport {
 
     static GaugeField hotField(String group, Lattice lattice, int batch, long seed) {
         try (Rng rng = new Rng(seed, FieldOptions.CPU_DOUBLE)) {
-            return GaugeField.haar(GaugeGroup.parse(group), lattice, batch, rng);
+            GaugeField f = GaugeField.haar(GaugeGroup.parse(group), lattice, batch, rng);
+            return f.withLinks(f.links().contiguous());
         }
     }
 
