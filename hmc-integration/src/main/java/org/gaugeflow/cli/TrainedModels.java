@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.gaugeflow.tensor.FieldOptions;
 
-/** Loads a model folder written by {@code gaugeflow train --out DIR} (the flows module's checkpoint format). */
+/**
+ * Loads a trained model folder: DIR/model.json names the architecture. Known: the demo's
+ * {@link HeatbathMultiscale} ("multiscale-u1-heatbath"). Models of {@code gaugeflow train} are added here
+ * when the flows module's model factory is merged.
+ */
 final class TrainedModels {
     private TrainedModels() {}
 
     static ProposalModels.Loaded load(Path dir, FieldOptions options, String checksum) throws IOException {
-        throw new IllegalArgumentException("model " + dir + ": reading trained-model folders needs the trainer's "
-                + "checkpoint format, which this build does not have yet; expected --model haar");
+        if (HeatbathMultiscale.isOne(dir)) return HeatbathMultiscale.load(dir, options, checksum);
+        throw new IllegalArgumentException("model " + dir + ": no model.json of a known type; expected a folder "
+                + "written by gaugeflow demo (multiscale-u1-heatbath)");
     }
 }

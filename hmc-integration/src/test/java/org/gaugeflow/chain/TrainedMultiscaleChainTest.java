@@ -2,20 +2,14 @@ package org.gaugeflow.chain;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Adam;
-import org.bytedeco.pytorch.AdamOptions;
-import org.bytedeco.pytorch.Tensor;
+import org.gaugeflow.cli.HeatbathMultiscale;
 import org.gaugeflow.group.U1;
 import org.gaugeflow.hmc.HmcParameters;
 import org.gaugeflow.hmc.Integrator;
 import org.gaugeflow.hmc.TorchHmcEngine;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.multiscale.MultiscaleModel;
-import org.gaugeflow.multiscale.U1HeatbathPrior;
-import org.gaugeflow.physics.WilsonAction;
 import org.gaugeflow.tensor.FieldOptions;
-import org.gaugeflow.tensor.Rng;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,32 +28,9 @@ class TrainedMultiscaleChainTest {
 
     @BeforeAll
     static void train() {
-        model = MultiscaleModel.withHaarPrior(U1.INSTANCE, Lattice.parse("2x2"), LATTICE,
-                (lat, mu) -> new U1HeatbathPrior(2, 1.0, FieldOptions.CPU_DOUBLE), null);
-        double loss = fitReverseKl(model, new WilsonAction(BETA), 150, 64, 0.02, 1);
+        model = HeatbathMultiscale.build(Lattice.parse("2x2"), LATTICE, 1.0, FieldOptions.CPU_DOUBLE);
+        double loss = HeatbathMultiscale.fit(model, BETA, 150, 64, 0.02, 1, FieldOptions.CPU_DOUBLE, null);
         System.out.println("trained multiscale 8x8 beta=2: reverse-KL loss " + loss);
-    }
-
-    /**
-     * Minimizes the reverse KL, E_q[log q + S] (= KL(q || p) - log Z), by Adam on samples of the model
-     * (test support; production training is `gaugeflow train`). Returns the last loss.
-     */
-    static double fitReverseKl(MultiscaleModel m, WilsonAction action, int steps, int batch, double lr, long seed) {
-        Adam opt = new Adam(m.parameters(), new AdamOptions(lr));
-        double last = Double.NaN;
-        try (Rng rng = new Rng(seed, FieldOptions.CPU_DOUBLE)) {
-            for (int step = 0; step < steps; step++) {
-                try (PointerScope s = new PointerScope()) {
-                    MultiscaleModel.FieldSample fs = m.sampleField(batch, rng);
-                    Tensor loss = fs.logQ().add(action.action(fs.field())).mean();
-                    opt.zero_grad();
-                    loss.backward();
-                    opt.step();
-                    last = loss.item_double();
-                }
-            }
-        }
-        return last;
     }
 
     @Test
