@@ -127,12 +127,14 @@ public final class HybridChain implements AutoCloseable {
     /** Runs {@code n} more updates, telling the listener (may be null) after each. */
     public void run(long n, Listener listener) throws IOException {
         for (long i = 0; i < n; i++) {
-            UpdateKind kind = config.schedule.kind(state.updates);
-            boolean acc = kind == UpdateKind.HMC ? hmc.step(state) : flow.step(state);
-            state.updates++;
-            if (listener != null) {
-                listener.onUpdate(new UpdateRecord(state.updates, kind, acc, state.logQ, state.logWeight,
-                        state.observables.clone()), state);
+            try (PointerScope scope = new PointerScope()) {
+                UpdateKind kind = config.schedule.kind(state.updates);
+                boolean acc = kind == UpdateKind.HMC ? hmc.step(state) : flow.step(state);
+                state.updates++;
+                if (listener != null) {
+                    listener.onUpdate(new UpdateRecord(state.updates, kind, acc, state.logQ, state.logWeight,
+                            state.observables.clone()), state);
+                }
             }
         }
     }
