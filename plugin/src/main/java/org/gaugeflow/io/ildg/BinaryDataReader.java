@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.function.LongConsumer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -54,13 +53,14 @@ final class BinaryDataReader {
         PointerScope outer = PointerScope.getInnerScope();
         try (PointerScope scope = new PointerScope()) {
             Tensor real = torch.empty(shape, new TensorOptions(realType), new MemoryFormatOptional());
-            Pointer base = real.data_ptr();
+            Tensor flat = real.view(-1);
+            long realsPerSite = layout.realsPerSite();
             ScidacChecksumAccumulator sum = new ScidacChecksumAccumulator();
             long volume = layout.volume();
             for (long site = 0; site < volume; site += sitesPerChunk) {
                 long count = Math.min(sitesPerChunk, volume - site);
                 long offset = site * siteBytes;
-                ByteBuffer window = NativeBytes.window(base, offset, (int) (count * siteBytes));
+                ByteBuffer window = NativeBytes.window(flat, site * realsPerSite, count * realsPerSite);
                 window.order(ByteOrder.BIG_ENDIAN);
                 lime.read(record, offset, window);
                 window.flip();

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.function.LongConsumer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
@@ -49,7 +48,8 @@ final class BinaryDataWriter {
         try (PointerScope scope = new PointerScope()) {
             Tensor host = links.to(new Device("cpu"), complexType).contiguous().resolve_conj().resolve_neg();
             Tensor real = torch.view_as_real(host).contiguous();
-            Pointer base = real.data_ptr();
+            Tensor flat = real.view(-1);
+            long realsPerSite = layout.realsPerSite();
             ByteBuffer staging = ByteBuffer.allocateDirect((int) (sitesPerChunk * siteBytes)).order(ByteOrder.BIG_ENDIAN);
             ScidacChecksumAccumulator sum = new ScidacChecksumAccumulator();
             long volume = layout.volume();
@@ -57,7 +57,7 @@ final class BinaryDataWriter {
                 long count = Math.min(sitesPerChunk, volume - site);
                 long offset = site * siteBytes;
                 int bytes = (int) (count * siteBytes);
-                ByteBuffer window = NativeBytes.window(base, offset, bytes);
+                ByteBuffer window = NativeBytes.window(flat, site * realsPerSite, count * realsPerSite);
                 staging.clear().limit(bytes);
                 NativeBytes.nativeToBigEndian(window, staging, realBytes);
                 staging.flip();

@@ -1,5 +1,6 @@
 package org.gaugeflow.io.ildg;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.gaugeflow.tensor.Precision;
@@ -27,7 +28,7 @@ final class LayoutResolver {
         if (formatExtents.isPresent()) {
             extents = formatExtents.get();
             source = IldgRecordTypes.ILDG_FORMAT;
-            if (privateFileDims.isPresent() && !java.util.Arrays.equals(extents, privateFileDims.get())) {
+            if (privateFileDims.isPresent() && !Arrays.equals(extents, privateFileDims.get())) {
                 warnings.add("scidac-private-file-xml lattice " + IldgLayout.describe(privateFileDims.get())
                         + " differs from ildg-format " + IldgLayout.describe(extents) + "; using ildg-format");
             }
@@ -36,7 +37,7 @@ final class LayoutResolver {
             source = IldgRecordTypes.SCIDAC_PRIVATE_FILE_XML;
         }
         if (userLattice.isPresent()) {
-            if (extents != null && !java.util.Arrays.equals(extents, userLattice.get())) {
+            if (extents != null && !Arrays.equals(extents, userLattice.get())) {
                 throw new IldgFormatException(where + ": the file's " + source + " says lattice "
                         + IldgLayout.describe(extents) + " but " + IldgLayout.describe(userLattice.get())
                         + " was given");

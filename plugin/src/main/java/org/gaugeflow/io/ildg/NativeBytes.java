@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * Off-heap memory of a contiguous CPU tensor seen as {@link ByteBuffer} windows at 64-bit offsets
@@ -18,11 +19,23 @@ final class NativeBytes {
     private NativeBytes() {
     }
 
-    /** {@code length} bytes of native memory starting {@code byteOffset} bytes after {@code base}. */
-    static ByteBuffer window(Pointer base, long byteOffset, int length) {
-        BytePointer p = new BytePointer(base);
-        p.position(byteOffset).limit(byteOffset + length);
-        return p.asByteBuffer().order(ByteOrder.nativeOrder());
+    /**
+     * The bytes of elements {@code [first, first + count)} of a flat contiguous CPU tensor, as a
+     * native-order buffer over the tensor's own memory. The start address comes from LibTorch (a
+     * narrowed view's data pointer), because JavaCPP's {@code asByteBuffer} starts every buffer at the
+     * pointer's base address and cannot express offsets beyond 2 GiB.
+     */
+    static ByteBuffer window(Tensor flat, long first, long count) {
+        long bytes = count * flat.element_size();
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("window of " + bytes + " bytes exceeds 2 GiB");
+        }
+        try (PointerScope scope = new PointerScope()) {
+            Pointer start = flat.narrow(0, first, count).data_ptr();
+            BytePointer p = new BytePointer(start);
+            p.position(0).limit(bytes).capacity(bytes);
+            return p.asByteBuffer().order(ByteOrder.nativeOrder());
+        }
     }
 
     /**

@@ -69,14 +69,13 @@ public record LimeHeader(String type, long dataLength, boolean messageBegin, boo
      */
     public static LimeHeader decode(ByteBuffer src, String where) throws LimeFormatException {
         ByteBuffer b = src.slice().order(ByteOrder.BIG_ENDIAN);
+        if (b.remaining() >= 4 && b.getInt(0) != MAGIC) {
+            throw new LimeFormatException(where + ": bad LIME magic 0x" + String.format("%08x", b.getInt(0))
+                    + ", expected 0x456789ab");
+        }
         if (b.remaining() < SIZE) {
             throw new LimeFormatException(where + ": truncated LIME header, " + b.remaining()
                     + " bytes where " + SIZE + " were expected");
-        }
-        int magic = b.getInt(0);
-        if (magic != MAGIC) {
-            throw new LimeFormatException(where + ": bad LIME magic 0x" + String.format("%08x", magic)
-                    + ", expected 0x456789ab");
         }
         int version = Short.toUnsignedInt(b.getShort(4));
         if (version != VERSION) {

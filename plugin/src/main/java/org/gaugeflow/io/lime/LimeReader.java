@@ -17,7 +17,8 @@ import java.util.List;
  * unless the caller asks for a small record with {@link #readBytes}.
  *
  * <p>Tolerated: MB/ME flags that do not pair up (real files get them wrong; the flags are kept in
- * each {@link LimeRecord} for whoever cares), a last record whose zero padding is cut short.
+ * each {@link LimeRecord} for whoever cares), a last record whose zero padding is cut short or
+ * followed by a few stray zero bytes.
  * Rejected with a one-line {@link LimeFormatException}: bad magic or version, a header cut short,
  * a record whose data runs past the end of the file, an empty file.
  */
@@ -69,7 +70,7 @@ public final class LimeReader implements AutoCloseable {
             buf.clear();
             int n = readAt(offset, buf);
             buf.flip();
-            if (n < LimeHeader.SIZE && isZeroPaddingTail(buf, offset, found)) {
+            if (n < LimeHeader.SIZE && isStrayZeroTail(buf, found)) {
                 break;
             }
             LimeHeader header = LimeHeader.decode(buf, where);
@@ -86,8 +87,8 @@ public final class LimeReader implements AutoCloseable {
         return found;
     }
 
-    /** A short zero tail right after the previous record is that record's padding, cut or not. */
-    private static boolean isZeroPaddingTail(ByteBuffer buf, long offset, List<LimeRecord> found) {
+    /** Fewer than 8 zero bytes after the last record (over-long padding) are ignored. */
+    private static boolean isStrayZeroTail(ByteBuffer buf, List<LimeRecord> found) {
         if (found.isEmpty() || buf.remaining() >= 8) {
             return false;
         }

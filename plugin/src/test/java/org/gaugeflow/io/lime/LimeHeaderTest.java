@@ -56,6 +56,10 @@ class LimeHeaderTest {
         assertTrue(assertThrows(LimeFormatException.class, () -> LimeHeader.decode(v, "f"))
                 .getMessage().contains("version 2"));
 
+        ByteBuffer junk = ByteBuffer.wrap("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(assertThrows(LimeFormatException.class, () -> LimeHeader.decode(junk, "f"))
+                .getMessage().contains("bad LIME magic 0x68656c6c"));
+
         ByteBuffer s = new LimeHeader("x", 1, true, true).encode().limit(100);
         assertTrue(assertThrows(LimeFormatException.class, () -> LimeHeader.decode(s, "f"))
                 .getMessage().contains("truncated LIME header, 100 bytes"));

@@ -146,6 +146,18 @@ class LimeReaderWriterTest {
     }
 
     @Test
+    void afewStrayZerosAfterTheLastRecordAreToleratedButNotOtherBytes() throws IOException {
+        Path f = writeRecords("z.lime", List.of(new byte[8]));
+        Files.write(f, new byte[5], StandardOpenOption.APPEND);
+        try (LimeReader r = LimeReader.open(f)) {
+            assertEquals(1, r.records().size());
+        }
+        Files.write(f, new byte[] {0, 1}, StandardOpenOption.APPEND);
+        LimeFormatException e = assertThrows(LimeFormatException.class, () -> LimeReader.open(f));
+        assertEquals(f + " at offset 152: bad LIME magic 0x00000000, expected 0x456789ab", e.getMessage());
+    }
+
+    @Test
     void notALimeFileAndEmptyFileAreOneLineErrors() throws IOException {
         Path f = dir.resolve("x.txt");
         Files.writeString(f, "x".repeat(500));
