@@ -33,8 +33,8 @@
  *
  * MD UPDATE  U <- exp(i eps P) U followed by reunitarization (projection onto the group). The
  *   exponential is evaluated to machine precision (U(1): cos + i sin; SU(N): scaling and squaring
- *   with a Taylor series summed until the terms fall below 2^-56).
- *   Reunitarization: SU(2): row1 = (-conj(u10'), conj(u00')) after normalizing row 0;
+ *   to |X|_F <= 1/4 and the degree-12 Taylor polynomial, whose truncation error is below 2^-56).
+ *   Reunitarization: SU(2): row 0 normalized to (a, b), row 1 = (-conj(b), conj(a));
  *   SU(3): Gram-Schmidt on rows 0 and 1, row 2 = conj(row0 x row1); U(1): U / |U|.
  *
  * INTEGRATORS (eps = tau / steps; consecutive momentum kicks with the same field are merged,

@@ -84,6 +84,10 @@ public final class HmcCommand implements Callable<Integer> {
     @Option(names = "--max-dh", defaultValue = "1000", description = "Stop with an error when |Delta H| exceeds this (default ${DEFAULT-VALUE}).")
     double maxDh;
 
+    @Option(names = "--save-every", defaultValue = "0",
+            description = "Write the configurations of every N-th measurement trajectory to DIR/configs as ILDG files (0: none).")
+    int saveEvery;
+
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
@@ -104,6 +108,7 @@ public final class HmcCommand implements Callable<Integer> {
         require(therm >= 0, "therm = " + therm + ": expected >= 0");
         require(chains >= 1, "chains = " + chains + ": expected >= 1");
         require(maxDh > 0, "max-dh = " + maxDh + ": expected a number > 0");
+        require(saveEvery >= 0, "save-every = " + saveEvery + ": expected >= 0");
         if (engineName.equals("native")) {
             require(g.n() <= 3, "group " + group + " with engine native: expected u1, su2 or su3");
             require(device.trim().equalsIgnoreCase("cpu"), "device " + device + " with engine native: expected cpu");
@@ -123,9 +128,14 @@ public final class HmcCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             List<HmcRun.Row> rows;
             try (ProgressBar bar = quiet ? null : progressBar(therm + trajectories)) {
-                rows = new HmcRun(hmc, params, maxDh).run(field, therm, trajectories, (done, total, acc) -> {
+                ConfigurationWriter configs = saveEvery > 0
+                        ? new ConfigurationWriter(out.resolve("configs"), g, lat, beta, engineName) : null;
+                rows = new HmcRun(hmc, params, maxDh).run(field, therm, trajectories, (k, total, acc, state) -> {
+                    if (configs != null && k >= therm && (k - therm + 1) % saveEvery == 0) {
+                        configs.write(state, k);
+                    }
                     if (bar != null) {
-                        bar.stepTo(done);
+                        bar.stepTo(k + 1);
                         bar.setExtraMessage(String.format(" acc %.3f", acc));
                     }
                 });
@@ -191,6 +201,7 @@ public final class HmcCommand implements Callable<Integer> {
         p.put("device", device);
         p.put("max_dh", maxDh);
         p.put("precision", "float64");
+        p.put("save_every", saveEvery);
         m.put("parameters", p);
         Map<String, Object> seeds = new LinkedHashMap<>();
         seeds.put("seed", seed);

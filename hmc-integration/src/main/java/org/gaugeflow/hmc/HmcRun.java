@@ -20,9 +20,9 @@ public final class HmcRun {
                       double plaquette, double charge) {
     }
 
-    /** Progress callback after every trajectory (all chains). */
+    /** Callback after every trajectory of all chains: k is its index, field the chains' state after it. */
     public interface Listener {
-        void afterTrajectory(long done, long total, double acceptance);
+        void afterTrajectory(long k, long total, double acceptance, GaugeField field);
     }
 
     private final HmcEngine engine;
@@ -74,7 +74,7 @@ public final class HmcRun {
                 }
             }
             if (listener != null) {
-                listener.afterTrajectory(k + 1, total, (double) accepted / count);
+                listener.afterTrajectory(k, total, (double) accepted / count, field);
             }
         }
         return rows;
