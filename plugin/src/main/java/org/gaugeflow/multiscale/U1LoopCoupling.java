@@ -10,6 +10,7 @@ import org.gaugeflow.flow.Transformed;
 import org.gaugeflow.flow.spline.CircularSpline;
 import org.gaugeflow.group.U1;
 import org.gaugeflow.tensor.FieldOptions;
+import org.gaugeflow.tensor.Rng;
 import org.gaugeflow.tensor.Tensors;
 
 /**
@@ -30,11 +31,14 @@ public final class U1LoopCoupling extends Module implements Transform {
     private final LinearImpl[] net;
     private final CircularSpline spline;
 
-    public U1LoopCoupling(int staples, int bins, int[] hidden, FieldOptions options) {
+    /** @param init the random stream of the initial MLP weights (uniform in +-1/sqrt(fan-in), as LibTorch's default) */
+    public U1LoopCoupling(int staples, int bins, int[] hidden, FieldOptions options, Rng init) {
         if (staples < 1) throw new IllegalArgumentException("staples = " + staples + ": expected >= 1");
         this.staples = staples;
         this.spline = new CircularSpline(bins);
-        this.alpha = register_parameter("alpha", torch.ones(new long[] {staples}, options.real()));
+        Tensor a = torch.ones(new long[] {staples}, options.real());   // own handle, shares the registered TensorImpl
+        register_parameter("alpha", a);
+        this.alpha = Tensors.retain(a);
         int in = features(staples);
         net = new LinearImpl[hidden.length + 1];
         for (int i = 0; i <= hidden.length; i++) {
@@ -42,11 +46,18 @@ public final class U1LoopCoupling extends Module implements Transform {
             net[i] = register_module("linear" + i, new LinearImpl(in, out));
             in = (int) out;
         }
+        to(options.torchDevice(), options.precision().realType(), false);
         try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+            for (int i = 0; i < hidden.length; i++) {
+                double bound = 1 / Math.sqrt(net[i].weight().size(1));
+                net[i].weight().copy_(init.uniform(Tensors.shape(net[i].weight())).mul(Tensors.scalar(2 * bound))
+                        .sub(Tensors.scalar(bound)));
+                net[i].bias().copy_(init.uniform(Tensors.shape(net[i].bias())).mul(Tensors.scalar(2 * bound))
+                        .sub(Tensors.scalar(bound)));
+            }
             net[hidden.length].weight().zero_();
             net[hidden.length].bias().zero_();
         }
-        to(options.torchDevice(), options.precision().realType(), false);
     }
 
     /** Number of gauge-invariant staple features: |S_i| for each staple, cos and sin of arg S_i S_j^* for i < j. */

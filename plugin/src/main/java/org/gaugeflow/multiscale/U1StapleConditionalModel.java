@@ -27,14 +27,15 @@ public final class U1StapleConditionalModel extends Module implements StapleCond
      * @param bins        spline bins
      * @param hidden      hidden widths of the spline-parameter MLP
      * @param betaTilde   initial beta-tilde of the prior
+     * @param init        random stream for the initial weights
      */
     public U1StapleConditionalModel(int staples, int layers, int bins, int[] hidden, double betaTilde,
-            FieldOptions options) {
+            FieldOptions options, Rng init) {
         if (layers < 0) throw new IllegalArgumentException("staple-conditional layers = " + layers + ": expected >= 0");
         this.staples = staples;
         this.prior = register_module("prior", new U1HeatbathPrior(staples, betaTilde, options));
         List<U1LoopCoupling> c = new ArrayList<>();
-        for (int i = 0; i < layers; i++) c.add(register_module("coupling" + i, new U1LoopCoupling(staples, bins, hidden, options)));
+        for (int i = 0; i < layers; i++) c.add(register_module("coupling" + i, new U1LoopCoupling(staples, bins, hidden, options, init)));
         this.couplings = List.copyOf(c);
     }
 

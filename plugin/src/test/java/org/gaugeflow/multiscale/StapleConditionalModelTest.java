@@ -23,7 +23,7 @@ class StapleConditionalModelTest {
 
     /** A U(1) flow model with 3 couplings whose parameters are pushed away from the identity (moderately: a density that a 2^18-point grid resolves). */
     static U1StapleConditionalModel perturbedModel(int staples, Rng rng) {
-        U1StapleConditionalModel m = new U1StapleConditionalModel(staples, 3, 6, new int[] {8}, 1.7, OPT);
+        U1StapleConditionalModel m = new U1StapleConditionalModel(staples, 3, 6, new int[] {8}, 1.7, OPT, rng);
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
             TensorVector ps = m.parameters();
             for (long i = 0; i < ps.size(); i++) {
