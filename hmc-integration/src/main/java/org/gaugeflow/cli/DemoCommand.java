@@ -64,10 +64,11 @@ public final class DemoCommand implements Callable<Integer> {
                 + "staple-conditional densities), reverse KL, %d steps of batch 64%n", COARSE,
                 MultiscaleModel.schedule(COARSE, LATTICE).length, trainSteps);
         FieldOptions opt = FieldOptions.CPU_DOUBLE;
-        MultiscaleModel model = HeatbathMultiscale.build(COARSE, LATTICE, 1.0, opt);
+        java.util.Map<String, Object> config = U1ModelFolder.smallHeatbathConfig();
+        MultiscaleModel model = U1ModelFolder.build(config, LATTICE, opt);
         double loss;
         try (ProgressBar bar = quiet ? null : bar("train", trainSteps, " step")) {
-            loss = HeatbathMultiscale.fit(model, BETA, trainSteps, 64, 0.02, seed, opt, s -> {
+            loss = U1ModelFolder.fit(model, BETA, trainSteps, 64, 0.02, seed, opt, s -> {
                 if (bar != null) bar.stepTo(s);
             });
         }
@@ -77,7 +78,7 @@ public final class DemoCommand implements Callable<Integer> {
         training.put("learning_rate", 0.02);
         training.put("seed", seed);
         training.put("final_loss", loss);
-        HeatbathMultiscale.save(modelDir, model, COARSE, BETA, training);
+        U1ModelFolder.save(modelDir, model, config, BETA, training);
         o.printf(Locale.ROOT, "   final reverse-KL loss E_q[log q + S] = %.4f; model saved in %s%n", loss, modelDir);
 
         if (Files.isRegularFile(chainDir.resolve(SampleRun.CHECKPOINT))) deleteTree(chainDir); // an earlier demo's chain

@@ -6,15 +6,15 @@ import org.gaugeflow.tensor.FieldOptions;
 
 /**
  * Loads a trained model folder: DIR/model.json names the architecture. Known: the demo's
- * {@link HeatbathMultiscale} ("multiscale-u1-heatbath"). Models of {@code gaugeflow train} are added here
+ * {@link U1ModelFolder} (type "multiscale", group u1). Models of {@code gaugeflow train} are added here
  * when the flows module's model factory is merged.
  */
 final class TrainedModels {
     private TrainedModels() {}
 
     static ProposalModels.Loaded load(Path dir, FieldOptions options, String checksum) throws IOException {
-        if (HeatbathMultiscale.isOne(dir)) return HeatbathMultiscale.load(dir, options, checksum);
+        if (U1ModelFolder.isOne(dir)) return U1ModelFolder.load(dir, options, checksum);
         throw new IllegalArgumentException("model " + dir + ": no model.json of a known type; expected a folder "
-                + "written by gaugeflow demo (multiscale-u1-heatbath)");
+                + "written by gaugeflow demo (type multiscale)");
     }
 }

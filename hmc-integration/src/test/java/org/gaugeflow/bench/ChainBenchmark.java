@@ -12,7 +12,7 @@ import org.gaugeflow.chain.HybridChain;
 import org.gaugeflow.chain.Schedule;
 import org.gaugeflow.chain.Start;
 import org.gaugeflow.chain.UpdateKind;
-import org.gaugeflow.cli.HeatbathMultiscale;
+import org.gaugeflow.cli.U1ModelFolder;
 import org.gaugeflow.group.U1;
 import org.gaugeflow.hmc.HmcEngine;
 import org.gaugeflow.hmc.HmcParameters;
@@ -59,8 +59,8 @@ class ChainBenchmark {
                 Lattice lat = new Lattice(l, l);
                 ExactU1TwoD exact = new ExactU1TwoD(beta, lat.volume());
                 long t0 = System.nanoTime();
-                MultiscaleModel m = HeatbathMultiscale.build(Lattice.parse("2x2"), lat, 1.0, FieldOptions.CPU_DOUBLE);
-                double loss = HeatbathMultiscale.fit(m, beta, train, 64, 0.02, 1, FieldOptions.CPU_DOUBLE, null);
+                MultiscaleModel m = U1ModelFolder.build(U1ModelFolder.smallHeatbathConfig(), lat, FieldOptions.CPU_DOUBLE);
+                double loss = U1ModelFolder.fit(m, beta, train, 64, 0.02, 1, FieldOptions.CPU_DOUBLE, null);
                 lines.add(String.format(Locale.ROOT, "| train | %s | %g | %d steps | %.1f | | loss %.3f | | | | | | |",
                         lat, beta, train, (System.nanoTime() - t0) * 1e-9, loss));
                 print(lines);

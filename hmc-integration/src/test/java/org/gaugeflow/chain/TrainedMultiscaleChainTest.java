@@ -2,7 +2,7 @@ package org.gaugeflow.chain;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.gaugeflow.cli.HeatbathMultiscale;
+import org.gaugeflow.cli.U1ModelFolder;
 import org.gaugeflow.group.U1;
 import org.gaugeflow.hmc.HmcParameters;
 import org.gaugeflow.hmc.Integrator;
@@ -28,8 +28,8 @@ class TrainedMultiscaleChainTest {
 
     @BeforeAll
     static void train() {
-        model = HeatbathMultiscale.build(Lattice.parse("2x2"), LATTICE, 1.0, FieldOptions.CPU_DOUBLE);
-        double loss = HeatbathMultiscale.fit(model, BETA, 150, 64, 0.02, 1, FieldOptions.CPU_DOUBLE, null);
+        model = U1ModelFolder.build(U1ModelFolder.smallHeatbathConfig(), LATTICE, FieldOptions.CPU_DOUBLE);
+        double loss = U1ModelFolder.fit(model, BETA, 150, 64, 0.02, 1, FieldOptions.CPU_DOUBLE, null);
         System.out.println("trained multiscale 8x8 beta=2: reverse-KL loss " + loss);
     }
 

@@ -19,9 +19,13 @@ class SampleCommandTest {
     @Test
     void sampleWithASavedModelFolderThenResume() throws Exception {
         Path model = tmp.resolve("model");
-        MultiscaleModel m = HeatbathMultiscale.build(Lattice.parse("2x2"), Lattice.parse("4x4"), 1.0, FieldOptions.CPU_DOUBLE);
-        HeatbathMultiscale.fit(m, 1.0, 5, 8, 0.02, 1, FieldOptions.CPU_DOUBLE, null);
-        HeatbathMultiscale.save(model, m, Lattice.parse("2x2"), 1.0, null);
+        java.util.Map<String, Object> cfg = U1ModelFolder.smallHeatbathConfig();
+        cfg.put("scm_layers", 1);
+        cfg.put("scm_bins", 4);
+        cfg.put("scm_hidden", java.util.List.of(4));
+        MultiscaleModel m = U1ModelFolder.build(cfg, Lattice.parse("4x4"), FieldOptions.CPU_DOUBLE);
+        U1ModelFolder.fit(m, 1.0, 5, 8, 0.02, 1, FieldOptions.CPU_DOUBLE, null);
+        U1ModelFolder.save(model, m, cfg, 1.0, null);
         Path out = tmp.resolve("out");
         String[] args = {"sample", "--model", model.toString(), "--chain", "hybrid", "--hmc-every", "1", "--flow-every",
             "2", "--n", "30", "--save-every", "10", "--out", out.toString(), "--engine", "torch", "--quiet", "--steps", "4"};

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
@@ -20,30 +22,40 @@ import org.gaugeflow.group.U1;
 import org.gaugeflow.io.AtomicFileWriter;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.multiscale.MultiscaleModel;
-import org.gaugeflow.multiscale.U1HeatbathPrior;
+import org.gaugeflow.multiscale.ReverseKl;
+import org.gaugeflow.multiscale.U1Models;
 import org.gaugeflow.physics.WilsonAction;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Rng;
 
 /**
- * The small multiscale U(1) model of {@code gaugeflow demo}: a Haar prior on a 2x2 lattice and doubling
- * layers up to the target lattice, each with the Eq. (6) heatbath staple-conditional model whose beta-tilde
- * is learned; trained by minimizing the reverse KL E_q[log q + S] (Eqs. (2)-(3)) with Adam. Saved as a
- * model folder (model.json + weights.pt) that {@code gaugeflow sample --model DIR} reads.
- *
- * <p>Interim: the general trainer, checkpoints and model factory are the flows module's
- * ({@code gaugeflow train}); this class covers the one architecture the demo needs.
+ * A U(1) multiscale model in a folder: {@code model.json} ({@code type: multiscale}, group, target lattice,
+ * beta, the {@code model} section that {@link U1Models#fromConfig} builds the architecture from, and what the
+ * training did) and {@code weights.pt} (LibTorch archive of the module). {@code gaugeflow demo} writes one and
+ * {@code gaugeflow sample --model DIR} reads it. {@link #fit} is the demo's short reverse-KL training
+ * (Eqs. (2)-(3), Adam); the general trainer is {@code gaugeflow train} (flows module).
  */
-public final class HeatbathMultiscale {
-    static final String TYPE = "multiscale-u1-heatbath";
+public final class U1ModelFolder {
+    static final String TYPE = "multiscale";
     static final String CONFIG = "model.json";
     static final String WEIGHTS = "weights.pt";
 
-    private HeatbathMultiscale() {}
+    private U1ModelFolder() {}
 
-    public static MultiscaleModel build(Lattice coarse, Lattice target, double betaTildeInit, FieldOptions options) {
-        return MultiscaleModel.withHaarPrior(U1.INSTANCE, coarse, target,
-                (lat, mu) -> new U1HeatbathPrior(2, betaTildeInit, options), null);
+    /** The demo's small model: 2x2 Haar prior, doubling layers with the Eq. (6) heatbath prior alone, no fine flow. */
+    public static Map<String, Object> smallHeatbathConfig() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("coarse", "2x2");
+        m.put("scm_layers", 0);
+        m.put("fine_layers", 0);
+        m.put("beta_tilde", 1.0);
+        return m;
+    }
+
+    public static MultiscaleModel build(Map<String, ?> config, Lattice target, FieldOptions options) {
+        try (Rng init = new Rng(0, options)) {
+            return U1Models.fromConfig(config, target, options, init);
+        }
     }
 
     /**
@@ -58,8 +70,7 @@ public final class HeatbathMultiscale {
         try (Rng rng = new Rng(seed, options)) {
             for (int step = 0; step < steps; step++) {
                 try (PointerScope s = new PointerScope()) {
-                    MultiscaleModel.FieldSample fs = m.sampleField(batch, rng);
-                    Tensor loss = fs.logQ().add(action.action(fs.field())).mean();
+                    Tensor loss = ReverseKl.loss(m.sample(batch, rng), U1.INSTANCE, m.lattice(), action);
                     opt.zero_grad();
                     loss.backward();
                     opt.step();
@@ -71,17 +82,18 @@ public final class HeatbathMultiscale {
         return last;
     }
 
-    /** Writes DIR/model.json and DIR/weights.pt (each atomically). */
-    public static void save(Path dir, MultiscaleModel m, Lattice coarse, double beta, ObjectNode training) throws IOException {
+    /** Writes DIR/weights.pt and DIR/model.json (each atomically; model.json last). */
+    public static void save(Path dir, MultiscaleModel m, Map<String, ?> config, double beta, ObjectNode training)
+            throws IOException {
         Files.createDirectories(dir);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode c = json.createObjectNode();
         c.put("type", TYPE);
         c.put("group", "u1");
-        c.put("coarse", coarse.toString());
         c.put("lattice", m.lattice().toString());
         c.put("beta", beta);
         c.put("precision", "float64");
+        c.set("model", json.valueToTree(config));
         if (training != null) c.set("training", training);
         Path tmp = Files.createTempFile(dir, "." + WEIGHTS + ".", ".tmp");
         try {
@@ -96,24 +108,28 @@ public final class HeatbathMultiscale {
         AtomicFileWriter.write(dir.resolve(CONFIG), ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
     }
 
-    /** True when DIR/model.json names this architecture. */
+    /** True when DIR/model.json describes a U(1) multiscale model. */
     static boolean isOne(Path dir) throws IOException {
         Path c = dir.resolve(CONFIG);
         if (!Files.isRegularFile(c)) return false;
         JsonNode n = new ObjectMapper().readTree(c.toFile());
-        return TYPE.equals(n.path("type").asText());
+        return TYPE.equals(n.path("type").asText()) && "u1".equalsIgnoreCase(n.path("group").asText("u1"));
     }
 
+    @SuppressWarnings("unchecked")
     static ProposalModels.Loaded load(Path dir, FieldOptions options, String checksum) throws IOException {
-        JsonNode c = new ObjectMapper().readTree(dir.resolve(CONFIG).toFile());
-        Lattice coarse = Lattice.parse(c.path("coarse").asText());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode c = json.readTree(dir.resolve(CONFIG).toFile());
+        if (!c.hasNonNull("lattice") || !c.has("model")) {
+            throw new IllegalArgumentException("model " + dir + "/" + CONFIG + ": expected keys lattice and model");
+        }
         Lattice target = Lattice.parse(c.path("lattice").asText());
         double beta = c.path("beta").asDouble(Double.NaN);
         Path w = dir.resolve(WEIGHTS);
         if (!Files.isRegularFile(w)) {
             throw new IllegalArgumentException("model " + dir + ": " + WEIGHTS + " missing; expected a trained model folder");
         }
-        MultiscaleModel m = build(coarse, target, 1.0, options);
+        MultiscaleModel m = build(json.convertValue(c.get("model"), Map.class), target, options);
         InputArchive a = new InputArchive();
         a.load_from(w.toString());
         m.load(a);
