@@ -32,7 +32,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * compute for HMC alone, independence Metropolis and the hybrid chain, 2D U(1), with the demo's multiscale
  * model trained per (L, beta). A benchmark, not a test: runs only with -Dgaugeflow.bench=chains.
  * Options: -Dbench.lattices=8,16 -Dbench.betas=2,4,6 -Dbench.n=20000 (flow chains; HMC gets n/4)
- * -Dbench.train=200 -Dbench.out=FILE.
+ * -Dbench.train=200 -Dbench.scm=0 (coupling layers per staple-conditional model; 0: the demo's heatbath model)
+ * -Dbench.out=FILE.
  */
 @EnabledIfSystemProperty(named = "gaugeflow.bench", matches = "chains")
 class ChainBenchmark {
@@ -47,10 +48,17 @@ class ChainBenchmark {
         double[] betas = doubles(System.getProperty("bench.betas", "2,4,6"));
         long n = Long.getLong("bench.n", 20000);
         int train = Integer.getInteger("bench.train", 200);
+        int scm = Integer.getInteger("bench.scm", 0);
+        java.util.Map<String, Object> config = U1ModelFolder.smallHeatbathConfig();
+        if (scm > 0) {
+            config.put("scm_layers", scm);
+            config.put("scm_bins", 8);
+            config.put("scm_hidden", java.util.List.of(16, 16));
+        }
         Path out = Path.of(System.getProperty("bench.out", "target/chain-bench.md"));
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "machine: %d cores, %d torch threads, native engine %s; train %d steps x 64",
-                Runtime.getRuntime().availableProcessors(), TorchRuntime.threads(), NativeEngine.available(), train));
+        lines.add(String.format(Locale.ROOT, "machine: %d cores, %d torch threads, native engine %s; train %d steps x 64; model %s",
+                Runtime.getRuntime().availableProcessors(), TorchRuntime.threads(), NativeEngine.available(), train, config));
         lines.add("| chain | lattice | beta | updates | s | ms/update | acceptance | tau_int plaq | tau_int Q^2 "
                 + "| ms per indep. plaq | ms per indep. Q^2 | plaquette (exact) | Q^2 (exact) |");
         lines.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -59,7 +67,7 @@ class ChainBenchmark {
                 Lattice lat = new Lattice(l, l);
                 ExactU1TwoD exact = new ExactU1TwoD(beta, lat.volume());
                 long t0 = System.nanoTime();
-                MultiscaleModel m = U1ModelFolder.build(U1ModelFolder.smallHeatbathConfig(), lat, FieldOptions.CPU_DOUBLE);
+                MultiscaleModel m = U1ModelFolder.build(config, lat, FieldOptions.CPU_DOUBLE);
                 double loss = U1ModelFolder.fit(m, beta, train, 64, 0.02, 1, FieldOptions.CPU_DOUBLE, null);
                 lines.add(String.format(Locale.ROOT, "| train | %s | %g | %d steps | %.1f | | loss %.3f | | | | | | |",
                         lat, beta, train, (System.nanoTime() - t0) * 1e-9, loss));
