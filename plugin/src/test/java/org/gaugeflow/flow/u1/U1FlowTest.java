@@ -133,6 +133,26 @@ class U1FlowTest {
         }
     }
 
+    /** The stride-4 last layer equals the full network's output on the active rows. */
+    @Test
+    void contextNetOnActiveRowsEqualsTheFullNetwork() {
+        try (Rng rng = new Rng(21, O)) {
+            ContextNet net = new ContextNet(2, new int[] {5, 6}, 7, 3, O, rng);
+            try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                Tensor x = rng.normal(3, 2, 8, 12);
+                Tensor full = net.apply(x);
+                for (int dim = 2; dim <= 3; dim++) {
+                    for (int off = 0; off < 4; off++) {
+                        Tensor rows = net.apply(x, dim, off);
+                        Tensor want = full.slice(dim, new org.bytedeco.pytorch.LongOptional(off),
+                                new org.bytedeco.pytorch.LongOptional(full.size(dim)), 4);
+                        assertTrue(Tensors.maxAbs(rows.sub(want)) < 1e-12, "dim " + dim + " offset " + off);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void masksCycleSoThatEveryLinkIsUpdated() {
         Set<String> updated = new HashSet<>();
