@@ -141,6 +141,13 @@ class U1FlowTest {
             try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
                 Tensor x = rng.normal(3, 2, 8, 12);
                 Tensor full = net.apply(x);
+                net.path = ContextNet.ConvPath.CONV2D;
+                Tensor viaConv = net.apply(x);
+                Tensor viaConvRows = net.apply(x, 2, 1);
+                net.path = ContextNet.ConvPath.IM2COL;
+                assertTrue(Tensors.maxAbs(net.apply(x).sub(viaConv)) < 1e-12, "im2col path != conv2d");
+                assertTrue(Tensors.maxAbs(net.apply(x, 2, 1).sub(viaConvRows)) < 1e-12, "strided im2col path != conv2d");
+                net.path = ContextNet.ConvPath.AUTO;
                 for (int dim = 2; dim <= 3; dim++) {
                     for (int off = 0; off < 4; off++) {
                         Tensor rows = net.apply(x, dim, off);
