@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gaugeflow", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Multiscale normalizing flows for lattice gauge theory.",
-        subcommands = {InfoCommand.class, IldgCommand.class, HmcCommand.class, BenchCommand.class, ExperimentCommand.class,
-                SampleCommand.class, DemoCommand.class})
+        subcommands = {InfoCommand.class, IldgCommand.class, HmcCommand.class, TrainCommand.class, EvalCommand.class,
+                BenchCommand.class, ExperimentCommand.class, SampleCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
