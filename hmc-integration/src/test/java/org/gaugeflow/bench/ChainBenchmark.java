@@ -12,7 +12,8 @@ import org.gaugeflow.chain.HybridChain;
 import org.gaugeflow.chain.Schedule;
 import org.gaugeflow.chain.Start;
 import org.gaugeflow.chain.UpdateKind;
-import org.gaugeflow.cli.U1ModelFolder;
+import org.gaugeflow.cli.DemoCommand;
+import org.gaugeflow.flow.Density;
 import org.gaugeflow.group.U1;
 import org.gaugeflow.hmc.HmcEngine;
 import org.gaugeflow.hmc.HmcParameters;
@@ -20,7 +21,6 @@ import org.gaugeflow.hmc.Integrator;
 import org.gaugeflow.hmc.NativeHmcEngine;
 import org.gaugeflow.hmc.TorchHmcEngine;
 import org.gaugeflow.lattice.Lattice;
-import org.gaugeflow.multiscale.MultiscaleModel;
 import org.gaugeflow.physics.ExactU1TwoD;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.TorchRuntime;
@@ -32,8 +32,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * compute for HMC alone, independence Metropolis and the hybrid chain, 2D U(1), with the demo's multiscale
  * model trained per (L, beta). A benchmark, not a test: runs only with -Dgaugeflow.bench=chains.
  * Options: -Dbench.lattices=8,16 -Dbench.betas=2,4,6 -Dbench.n=20000 (flow chains; HMC gets n/4)
- * -Dbench.train=200 -Dbench.scm=0 (coupling layers per staple-conditional model; 0: the demo's heatbath model)
- * -Dbench.out=FILE.
+ * -Dbench.train=200 -Dbench.out=FILE.
  */
 @EnabledIfSystemProperty(named = "gaugeflow.bench", matches = "chains")
 class ChainBenchmark {
@@ -48,17 +47,11 @@ class ChainBenchmark {
         double[] betas = doubles(System.getProperty("bench.betas", "2,4,6"));
         long n = Long.getLong("bench.n", 20000);
         int train = Integer.getInteger("bench.train", 200);
-        int scm = Integer.getInteger("bench.scm", 0);
-        java.util.Map<String, Object> config = U1ModelFolder.smallHeatbathConfig();
-        if (scm > 0) {
-            config.put("scm_layers", scm);
-            config.put("scm_bins", 8);
-            config.put("scm_hidden", java.util.List.of(16, 16));
-        }
+
         Path out = Path.of(System.getProperty("bench.out", "target/chain-bench.md"));
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "machine: %d cores, %d torch threads, native engine %s; train %d steps x 64; model %s",
-                Runtime.getRuntime().availableProcessors(), TorchRuntime.threads(), NativeEngine.available(), train, config));
+        lines.add(String.format(Locale.ROOT, "machine: %d cores, %d torch threads, native engine %s; train %d steps x 64 (the demo's model)",
+                Runtime.getRuntime().availableProcessors(), TorchRuntime.threads(), NativeEngine.available(), train));
         lines.add("| chain | lattice | beta | updates | s | ms/update | acceptance | tau_int plaq | tau_int Q^2 "
                 + "| ms per indep. plaq | ms per indep. Q^2 | plaquette (exact) | Q^2 (exact) |");
         lines.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -67,10 +60,10 @@ class ChainBenchmark {
                 Lattice lat = new Lattice(l, l);
                 ExactU1TwoD exact = new ExactU1TwoD(beta, lat.volume());
                 long t0 = System.nanoTime();
-                MultiscaleModel m = U1ModelFolder.build(config, lat, FieldOptions.CPU_DOUBLE);
-                double loss = U1ModelFolder.fit(m, beta, train, 64, 0.02, 1, FieldOptions.CPU_DOUBLE, null);
-                lines.add(String.format(Locale.ROOT, "| train | %s | %g | %d steps | %.1f | | loss %.3f | | | | | | |",
-                        lat, beta, train, (System.nanoTime() - t0) * 1e-9, loss));
+                Path dir = Files.createTempDirectory("chain-bench");
+                Density m = DemoCommand.trainSmallModel(dir.resolve("model"), lat, beta, train, 1, true).density();
+                lines.add(String.format(Locale.ROOT, "| train | %s | %g | %d steps | %.1f | | | | | | | | |",
+                        lat, beta, train, (System.nanoTime() - t0) * 1e-9));
                 print(lines);
                 int steps = (int) Math.ceil(8 * Math.sqrt(beta / 2.0) * l / 8.0);
                 HmcParameters hp = new HmcParameters(beta, 1.0, steps, Integrator.OMELYAN);

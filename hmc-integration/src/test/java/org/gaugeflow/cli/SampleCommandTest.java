@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.gaugeflow.lattice.Lattice;
-import org.gaugeflow.multiscale.MultiscaleModel;
-import org.gaugeflow.tensor.FieldOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,13 +17,7 @@ class SampleCommandTest {
     @Test
     void sampleWithASavedModelFolderThenResume() throws Exception {
         Path model = tmp.resolve("model");
-        java.util.Map<String, Object> cfg = U1ModelFolder.smallHeatbathConfig();
-        cfg.put("scm_layers", 1);
-        cfg.put("scm_bins", 4);
-        cfg.put("scm_hidden", java.util.List.of(4));
-        MultiscaleModel m = U1ModelFolder.build(cfg, Lattice.parse("4x4"), FieldOptions.CPU_DOUBLE);
-        U1ModelFolder.fit(m, 1.0, 5, 8, 0.02, 1, FieldOptions.CPU_DOUBLE, null);
-        U1ModelFolder.save(model, m, cfg, 1.0, null);
+        DemoCommand.trainSmallModel(model, Lattice.parse("4x4"), 1.0, 5, 1, true);
         Path out = tmp.resolve("out");
         String[] args = {"sample", "--model", model.toString(), "--chain", "hybrid", "--hmc-every", "1", "--flow-every",
             "2", "--n", "30", "--save-every", "10", "--out", out.toString(), "--engine", "torch", "--quiet", "--steps", "4"};
