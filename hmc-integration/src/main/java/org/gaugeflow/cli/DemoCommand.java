@@ -17,7 +17,7 @@ import org.gaugeflow.bindings.NativeEngine;
 import org.gaugeflow.ensemble.SampleRun;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.multiscale.MultiscaleModel;
-import org.gaugeflow.tensor.FieldOptions;
+import org.gaugeflow.training.Checkpoint;
 import org.gaugeflow.tensor.TorchRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,24 +61,11 @@ public final class DemoCommand implements Callable<Integer> {
         Path chainDir = out.resolve("chain");
         o.printf(Locale.ROOT, "gaugeflow demo: 2D U(1), %s, beta = %.1f; output in %s%n", LATTICE, BETA, out);
         o.printf(Locale.ROOT, "1/2 training a multiscale model (%s Haar prior, %d doubling layers with heatbath "
-                + "staple-conditional densities), reverse KL, %d steps of batch 64%n", COARSE,
+                + "staple-conditional densities), gaugeflow train, reverse KL, %d steps of batch 64%n", COARSE,
                 MultiscaleModel.schedule(COARSE, LATTICE).length, trainSteps);
-        FieldOptions opt = FieldOptions.CPU_DOUBLE;
-        MultiscaleModel model = HeatbathMultiscale.build(COARSE, LATTICE, 1.0, opt);
-        double loss;
-        try (ProgressBar bar = quiet ? null : bar("train", trainSteps, " step")) {
-            loss = HeatbathMultiscale.fit(model, BETA, trainSteps, 64, 0.02, seed, opt, s -> {
-                if (bar != null) bar.stepTo(s);
-            });
-        }
-        var training = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-        training.put("steps", trainSteps);
-        training.put("batch", 64);
-        training.put("learning_rate", 0.02);
-        training.put("seed", seed);
-        training.put("final_loss", loss);
-        HeatbathMultiscale.save(modelDir, model, COARSE, BETA, training);
-        o.printf(Locale.ROOT, "   final reverse-KL loss E_q[log q + S] = %.4f; model saved in %s%n", loss, modelDir);
+        if (Files.isRegularFile(modelDir.resolve(Checkpoint.ARCHIVE))) deleteTree(modelDir); // an earlier demo's model
+        ProposalModels.Loaded trained = trainSmallModel(modelDir, LATTICE, BETA, trainSteps, seed, quiet);
+        o.printf(Locale.ROOT, "   model saved in %s (gaugeflow train; %s)%n", modelDir, trained.checksum());
 
         if (Files.isRegularFile(chainDir.resolve(SampleRun.CHECKPOINT))) deleteTree(chainDir); // an earlier demo's chain
         SampleCommand s = new SampleCommand();
@@ -107,6 +94,39 @@ public final class DemoCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "files: %s (summary.json, history.csv, ensemble/*.ildg, plots); total %.0f s%n", chainDir,
                 (System.nanoTime() - t0) * 1e-9);
         return 0;
+    }
+
+    /** The training configuration of the demo's model (docs/training.md format; model section of U1Models). */
+    static String trainingYaml(Lattice lattice, double beta, int steps, long seed) {
+        return String.join("\n",
+                "theory:", "  group: u1", "  lattice: " + lattice, "  beta: " + beta,
+                "model:", "  type: multiscale", "  coarse: " + COARSE, "  scm_layers: 0", "  fine_layers: 0",
+                "  beta_tilde: 1.0",
+                "training:", "  batch: 64", "  steps: " + steps, "  lr: 0.02", "  schedule: constant",
+                "  seed: " + seed, "  precision: float64", "  device: cpu", "  metrics_interval: 10",
+                "  checkpoint_interval: " + steps, "  eval_samples: 1024", "  eval_batch: 256", "");
+    }
+
+    /**
+     * Trains the demo's small multiscale model with {@code gaugeflow train} into {@code dir} (a new folder) and
+     * loads it back as a proposal model.
+     */
+    public static ProposalModels.Loaded trainSmallModel(Path dir, Lattice lattice, double beta, int steps, long seed,
+            boolean quiet) throws IOException {
+        Path parent = dir.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path yaml = Files.createTempFile(parent, ".demo-train.", ".yaml");
+        try {
+            Files.writeString(yaml, trainingYaml(lattice, beta, steps, seed));
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", yaml.toString(), "--out",
+                    dir.toString()));
+            if (quiet) args.add("--quiet");
+            int rc = Main.execute(args.toArray(String[]::new));
+            if (rc != 0) throw new IllegalStateException("training the demo model failed (gaugeflow train exit " + rc + ")");
+        } finally {
+            Files.deleteIfExists(yaml);
+        }
+        return TrainedModels.load(dir);
     }
 
     private static ProgressBar bar(String task, long total, String unit) {

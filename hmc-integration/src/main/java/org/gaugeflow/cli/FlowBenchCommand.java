@@ -43,8 +43,8 @@ final class FlowBenchCommand implements Callable<Integer> {
         WilsonAction action = new WilsonAction(2.0);
         System.out.printf("threads %d, lattice %s, hidden %s, bins %d, estimator %s, device %s%n", TorchRuntime.threads(), lat,
                 java.util.Arrays.toString(hidden), bins, estimator, device);
-        System.out.println("| layers | batch | precision | s/step | steps/s | samples/s (sampling) | parameters |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| layers | batch | precision | s/step | steps/s | samples/s (sampling) | parameters | conv-only s/step (same run) | step / conv-only |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String p : precisions) {
             FieldOptions o = new FieldOptions(Precision.parse(p), device);
             for (int nl : layers) {
@@ -71,12 +71,42 @@ final class FlowBenchCommand implements Callable<Integer> {
                             }
                         }
                         double samplesPerSec = b * sampleBatches / ((System.nanoTime() - t1) / 1e9);
-                        System.out.printf(Locale.ROOT, "| %d | %d | %s | %.4f | %.2f | %.0f | %d |%n", nl, b, p, perStep, 1 / perStep,
-                                samplesPerSec, t.parameterCount());
+                        double conv = convOnlyStep(nl, b, lat, o);
+                        System.out.printf(Locale.ROOT, "| %d | %d | %s | %.4f | %.2f | %.0f | %d | %.4f | %.2f |%n", nl, b, p, perStep, 1 / perStep,
+                                samplesPerSec, t.parameterCount(), conv, perStep / conv);
                     }
                 }
             }
         }
         return 0;
+    }
+
+    /**
+     * The same-run reference: forward and backward of the layers' context networks alone (full-lattice
+     * convolutions, as a straightforward implementation evaluates them), i.e. the LibTorch convolution
+     * floor of one training step; the ratio step / conv-only shows the cost of everything else
+     * (splines, plaquettes, the action, autograd bookkeeping) independently of the machine's load.
+     */
+    private double convOnlyStep(int nl, long b, Lattice lat, FieldOptions o) {
+        java.util.List<org.gaugeflow.flow.u1.ContextNet> nets = new java.util.ArrayList<>();
+        try (Rng init = new Rng(3, o)) {
+            for (int i = 0; i < nl; i++) nets.add(new org.gaugeflow.flow.u1.ContextNet(2, hidden, 3 * bins, 3, o, init));
+            double best = 0;
+            for (int rep = 0; rep < 2; rep++) {
+                try (PointerScope s = new PointerScope()) {
+                    org.bytedeco.pytorch.Tensor x = init.normal(b, 2, lat.extent(1), lat.extent(0)).set_requires_grad(true);
+                    long t0 = System.nanoTime();
+                    org.bytedeco.pytorch.Tensor acc = null;
+                    for (org.gaugeflow.flow.u1.ContextNet n : nets) {
+                        org.bytedeco.pytorch.Tensor y = n.apply(x).sum();
+                        acc = acc == null ? y : acc.add(y);
+                    }
+                    acc.backward();
+                    double sec = (System.nanoTime() - t0) / 1e9;
+                    if (rep == 1) best = sec; // the second (warm) repetition
+                }
+            }
+            return best;
+        }
     }
 }

@@ -27,6 +27,7 @@ public final class ModelFactory {
 
     static {
         register("u1-flow", ModelFactory::u1Flow); // issue 5: fine-lattice U(1) flow
+        register("multiscale", (th, m, o, i) -> org.gaugeflow.multiscale.U1Models.fromConfig(new com.fasterxml.jackson.databind.ObjectMapper().convertValue(m, java.util.Map.class), th.lattice(), o, i)); // issue 8 (chains, demo): U1Models of issue 6
     }
 
     private ModelFactory() {}

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.gaugeflow.chain.HaarProposal;
-import org.gaugeflow.ensemble.ModelChecksum;
 import org.gaugeflow.flow.Density;
 import org.gaugeflow.group.GaugeGroup;
 import org.gaugeflow.lattice.Lattice;
@@ -12,13 +11,13 @@ import org.gaugeflow.tensor.FieldOptions;
 
 /**
  * The proposal models {@code gaugeflow sample --model} accepts: {@code haar} (the Haar measure, log q = 0,
- * needs --group, --lattice, --beta) or a folder written by {@code gaugeflow train --out DIR}.
+ * needs --group, --lattice, --beta) or a run folder written by {@code gaugeflow train --out DIR}.
  */
-final class ProposalModels {
+public final class ProposalModels {
     private ProposalModels() {}
 
     /** A loaded model with the theory it was trained for and its checksum. */
-    record Loaded(Density density, FieldOptions options, GaugeGroup group, Lattice lattice, Double beta, String checksum,
+    public record Loaded(Density density, FieldOptions options, GaugeGroup group, Lattice lattice, Double beta, String checksum,
             String name) {}
 
     static Loaded load(String spec, GaugeGroup group, Lattice lattice, FieldOptions options) throws IOException {
@@ -32,7 +31,6 @@ final class ProposalModels {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("model '" + spec + "': expected haar or a folder written by gaugeflow train");
         }
-        String checksum = ModelChecksum.sha256(dir);
-        return TrainedModels.load(dir, options, checksum);
+        return TrainedModels.load(dir);
     }
 }

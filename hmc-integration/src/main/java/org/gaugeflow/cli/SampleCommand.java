@@ -100,7 +100,7 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--integrator", defaultValue = "omelyan", description = "leapfrog or omelyan (default ${DEFAULT-VALUE}).")
     String integrator;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "Device of the model's proposals: cpu, cuda, cuda:N (default ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "cpu", description = "Device of --model haar proposals: cpu, cuda, cuda:N (a trained model runs where it was trained; default ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--ildg-precision", defaultValue = "64", description = "32 or 64 bits per real in ILDG files (default ${DEFAULT-VALUE}).")

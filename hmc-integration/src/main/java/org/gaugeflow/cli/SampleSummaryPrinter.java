@@ -12,8 +12,11 @@ final class SampleSummaryPrinter {
     static void print(Map<String, Object> summary, PrintStream out) {
         Map<String, Object> obs = (Map<String, Object>) summary.get("observables");
         Map<String, Object> exact = (Map<String, Object>) summary.get("exact");
-        out.printf(Locale.ROOT, "%s chain, %s updates in %.1f s; acceptance %s%n", summary.get("chain"), summary.get("n"),
-                ((Number) summary.get("seconds")).doubleValue(), summary.get("acceptance"));
+        StringBuilder acc = new StringBuilder();
+        ((Map<String, Object>) summary.get("acceptance")).forEach((k, v) ->
+                acc.append(String.format(Locale.ROOT, " %s %.3f", k, ((Number) v).doubleValue())));
+        out.printf(Locale.ROOT, "%s chain, %s updates in %.1f s; acceptance%s%n", summary.get("chain"), summary.get("n"),
+                ((Number) summary.get("seconds")).doubleValue(), acc);
         for (String name : new String[] {"plaquette", "topological_charge_squared", "topological_susceptibility"}) {
             Map<String, Object> o = (Map<String, Object>) obs.get(name);
             if (o == null || o.get("error") == null) continue;

@@ -12,12 +12,37 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * SHA-256 of a trained model: of the file, or for a model folder of every regular file in it (relative path,
- * a zero byte, then the content, in path order), so the checksum names the exact weights and settings.
+ * SHA-256 of a trained model: of the file, or for a model folder of the files that define the model
+ * (relative path, a zero byte, then the content, in the order given), so the checksum names the exact
+ * weights and settings and not, e.g., metrics written later.
  */
 public final class ModelChecksum {
     private ModelChecksum() {}
 
+    /** The checksum of {@code files} (paths relative to {@code dir}) in that order. */
+    public static String sha256(Path dir, List<String> files) throws IOException {
+        MessageDigest md = sha();
+        for (String f : files) {
+            Path p = dir.resolve(f);
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalArgumentException("model " + dir + ": " + f + " missing; expected a trained model folder");
+            }
+            md.update(f.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            digest(md, p);
+        }
+        return "sha256:" + HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest sha() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The checksum of a file, or of every regular file of a folder in path order. */
     public static String sha256(Path model) throws IOException {
         MessageDigest md;
         try {

@@ -12,7 +12,8 @@ import org.gaugeflow.chain.HybridChain;
 import org.gaugeflow.chain.Schedule;
 import org.gaugeflow.chain.Start;
 import org.gaugeflow.chain.UpdateKind;
-import org.gaugeflow.cli.HeatbathMultiscale;
+import org.gaugeflow.cli.DemoCommand;
+import org.gaugeflow.flow.Density;
 import org.gaugeflow.group.U1;
 import org.gaugeflow.hmc.HmcEngine;
 import org.gaugeflow.hmc.HmcParameters;
@@ -20,7 +21,6 @@ import org.gaugeflow.hmc.Integrator;
 import org.gaugeflow.hmc.NativeHmcEngine;
 import org.gaugeflow.hmc.TorchHmcEngine;
 import org.gaugeflow.lattice.Lattice;
-import org.gaugeflow.multiscale.MultiscaleModel;
 import org.gaugeflow.physics.ExactU1TwoD;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.TorchRuntime;
@@ -47,9 +47,10 @@ class ChainBenchmark {
         double[] betas = doubles(System.getProperty("bench.betas", "2,4,6"));
         long n = Long.getLong("bench.n", 20000);
         int train = Integer.getInteger("bench.train", 200);
+
         Path out = Path.of(System.getProperty("bench.out", "target/chain-bench.md"));
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "machine: %d cores, %d torch threads, native engine %s; train %d steps x 64",
+        lines.add(String.format(Locale.ROOT, "machine: %d cores, %d torch threads, native engine %s; train %d steps x 64 (the demo's model)",
                 Runtime.getRuntime().availableProcessors(), TorchRuntime.threads(), NativeEngine.available(), train));
         lines.add("| chain | lattice | beta | updates | s | ms/update | acceptance | tau_int plaq | tau_int Q^2 "
                 + "| ms per indep. plaq | ms per indep. Q^2 | plaquette (exact) | Q^2 (exact) |");
@@ -59,10 +60,10 @@ class ChainBenchmark {
                 Lattice lat = new Lattice(l, l);
                 ExactU1TwoD exact = new ExactU1TwoD(beta, lat.volume());
                 long t0 = System.nanoTime();
-                MultiscaleModel m = HeatbathMultiscale.build(Lattice.parse("2x2"), lat, 1.0, FieldOptions.CPU_DOUBLE);
-                double loss = HeatbathMultiscale.fit(m, beta, train, 64, 0.02, 1, FieldOptions.CPU_DOUBLE, null);
-                lines.add(String.format(Locale.ROOT, "| train | %s | %g | %d steps | %.1f | | loss %.3f | | | | | | |",
-                        lat, beta, train, (System.nanoTime() - t0) * 1e-9, loss));
+                Path dir = Files.createTempDirectory("chain-bench");
+                Density m = DemoCommand.trainSmallModel(dir.resolve("model"), lat, beta, train, 1, true).density();
+                lines.add(String.format(Locale.ROOT, "| train | %s | %g | %d steps | %.1f | | | | | | | | |",
+                        lat, beta, train, (System.nanoTime() - t0) * 1e-9));
                 print(lines);
                 int steps = (int) Math.ceil(8 * Math.sqrt(beta / 2.0) * l / 8.0);
                 HmcParameters hp = new HmcParameters(beta, 1.0, steps, Integrator.OMELYAN);

@@ -2,21 +2,23 @@ package org.gaugeflow.chain;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.gaugeflow.cli.HeatbathMultiscale;
+import java.nio.file.Path;
+import org.gaugeflow.cli.DemoCommand;
+import org.gaugeflow.flow.Density;
 import org.gaugeflow.group.U1;
 import org.gaugeflow.hmc.HmcParameters;
 import org.gaugeflow.hmc.Integrator;
 import org.gaugeflow.hmc.TorchHmcEngine;
 import org.gaugeflow.lattice.Lattice;
-import org.gaugeflow.multiscale.MultiscaleModel;
 import org.gaugeflow.tensor.FieldOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 2D U(1), 8x8, beta = 2 (DESIGN.md table: <cos phi_P> = 0.6977746580, <Q^2> = 1.23929891) with a trained
  * multiscale model (2x2 Haar prior, four doubling layers with Eq. (6) heatbath staple-conditional models,
- * beta-tilde trained by reverse KL for a few seconds): independence Metropolis and a hybrid chain each
+ * beta-tilde trained by `gaugeflow train` for a few seconds): independence Metropolis and a hybrid chain each
  * reproduce the exact plaquette and <Q^2> within 4 sigma, sigma including tau_int.
  */
 class TrainedMultiscaleChainTest {
@@ -24,13 +26,12 @@ class TrainedMultiscaleChainTest {
     static final double BETA = 2.0;
     static final double EXACT_PLAQUETTE = 0.6977746580;
     static final double EXACT_Q2 = 1.23929891;
-    static MultiscaleModel model;
+    static Density model;
 
+    /** The demo's model, trained by `gaugeflow train` for 150 steps (about 10 s of CPU). */
     @BeforeAll
-    static void train() {
-        model = HeatbathMultiscale.build(Lattice.parse("2x2"), LATTICE, 1.0, FieldOptions.CPU_DOUBLE);
-        double loss = HeatbathMultiscale.fit(model, BETA, 150, 64, 0.02, 1, FieldOptions.CPU_DOUBLE, null);
-        System.out.println("trained multiscale 8x8 beta=2: reverse-KL loss " + loss);
+    static void train(@TempDir Path dir) throws Exception {
+        model = DemoCommand.trainSmallModel(dir.resolve("model"), LATTICE, BETA, 150, 1, true).density();
     }
 
     @Test

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.gaugeflow.lattice.Lattice;
-import org.gaugeflow.multiscale.MultiscaleModel;
-import org.gaugeflow.tensor.FieldOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,9 +17,7 @@ class SampleCommandTest {
     @Test
     void sampleWithASavedModelFolderThenResume() throws Exception {
         Path model = tmp.resolve("model");
-        MultiscaleModel m = HeatbathMultiscale.build(Lattice.parse("2x2"), Lattice.parse("4x4"), 1.0, FieldOptions.CPU_DOUBLE);
-        HeatbathMultiscale.fit(m, 1.0, 5, 8, 0.02, 1, FieldOptions.CPU_DOUBLE, null);
-        HeatbathMultiscale.save(model, m, Lattice.parse("2x2"), 1.0, null);
+        DemoCommand.trainSmallModel(model, Lattice.parse("4x4"), 1.0, 5, 1, true);
         Path out = tmp.resolve("out");
         String[] args = {"sample", "--model", model.toString(), "--chain", "hybrid", "--hmc-every", "1", "--flow-every",
             "2", "--n", "30", "--save-every", "10", "--out", out.toString(), "--engine", "torch", "--quiet", "--steps", "4"};

@@ -133,6 +133,33 @@ class U1FlowTest {
         }
     }
 
+    /** The stride-4 last layer equals the full network's output on the active rows. */
+    @Test
+    void contextNetOnActiveRowsEqualsTheFullNetwork() {
+        try (Rng rng = new Rng(21, O)) {
+            ContextNet net = new ContextNet(2, new int[] {5, 6}, 7, 3, O, rng);
+            try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                Tensor x = rng.normal(3, 2, 8, 12);
+                Tensor full = net.apply(x);
+                net.path = ContextNet.ConvPath.CONV2D;
+                Tensor viaConv = net.apply(x);
+                Tensor viaConvRows = net.apply(x, 2, 1);
+                net.path = ContextNet.ConvPath.IM2COL;
+                assertTrue(Tensors.maxAbs(net.apply(x).sub(viaConv)) < 1e-12, "im2col path != conv2d");
+                assertTrue(Tensors.maxAbs(net.apply(x, 2, 1).sub(viaConvRows)) < 1e-12, "strided im2col path != conv2d");
+                net.path = ContextNet.ConvPath.AUTO;
+                for (int dim = 2; dim <= 3; dim++) {
+                    for (int off = 0; off < 4; off++) {
+                        Tensor rows = net.apply(x, dim, off);
+                        Tensor want = full.slice(dim, new org.bytedeco.pytorch.LongOptional(off),
+                                new org.bytedeco.pytorch.LongOptional(full.size(dim)), 4);
+                        assertTrue(Tensors.maxAbs(rows.sub(want)) < 1e-12, "dim " + dim + " offset " + off);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void masksCycleSoThatEveryLinkIsUpdated() {
         Set<String> updated = new HashSet<>();
