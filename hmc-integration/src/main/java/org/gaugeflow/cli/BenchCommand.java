@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 
 /** {@code gaugeflow bench ...}: benchmarks whose numbers go to BENCHMARKS.md (never test assertions). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Hmc.class})
+        subcommands = {BenchCommand.Hmc.class, FlowBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

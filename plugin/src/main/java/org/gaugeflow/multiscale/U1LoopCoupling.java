@@ -1,0 +1,115 @@
+package org.gaugeflow.multiscale;
+
+import org.bytedeco.pytorch.LinearImpl;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.gaugeflow.flow.Transform;
+import org.gaugeflow.flow.Transformed;
+import org.gaugeflow.flow.spline.CircularSpline;
+import org.gaugeflow.group.U1;
+import org.gaugeflow.tensor.FieldOptions;
+import org.gaugeflow.tensor.Rng;
+import org.gaugeflow.tensor.Tensors;
+
+/**
+ * One coupling layer of the U(1) staple-conditional flow (Sec. 3.1): the effective loop
+ * P = Proj_U(1)(U sum_i alpha_i S_i) (Eqs. (12), (15)) with learned alpha_i has its angle transformed by a
+ * circular rational-quadratic spline whose parameters come from gauge-invariant features of the staples
+ * (|S_i| and the relative angles arg S_i S_j^*, through a small MLP), and the change is pushed back to the
+ * link as U' = P' P^dag U (Eq. (14)).
+ *
+ * <p>In U(1), arg P = arg U + arg(sum_i alpha_i S_i) and the second term does not depend on U, so
+ * arg U' = arg U + (arg P' - arg P) and dU'/dU = dP'/dP: the log-Jacobian is the spline's log-derivative,
+ * summed over sites. Values are links [B, sites..., 1, 1]; the context is the stacked staples
+ * [B, sites..., n, 1, 1]. The last MLP layer starts at zero, so an untrained layer is the identity.
+ */
+public final class U1LoopCoupling extends Module implements Transform {
+    private final int staples;
+    private final Tensor alpha;
+    private final LinearImpl[] net;
+    private final CircularSpline spline;
+
+    /** @param init the random stream of the initial MLP weights (uniform in +-1/sqrt(fan-in), as LibTorch's default) */
+    public U1LoopCoupling(int staples, int bins, int[] hidden, FieldOptions options, Rng init) {
+        if (staples < 1) throw new IllegalArgumentException("staples = " + staples + ": expected >= 1");
+        this.staples = staples;
+        this.spline = new CircularSpline(bins);
+        Tensor a = torch.ones(new long[] {staples}, options.real());   // own handle, shares the registered TensorImpl
+        register_parameter("alpha", a);
+        this.alpha = Tensors.retain(a);
+        int in = features(staples);
+        net = new LinearImpl[hidden.length + 1];
+        for (int i = 0; i <= hidden.length; i++) {
+            long out = i < hidden.length ? hidden[i] : spline.parameterCount();
+            net[i] = register_module("linear" + i, new LinearImpl(in, out));
+            in = (int) out;
+        }
+        to(options.torchDevice(), options.precision().realType(), false);
+        try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+            for (int i = 0; i < hidden.length; i++) {
+                double bound = 1 / Math.sqrt(net[i].weight().size(1));
+                net[i].weight().copy_(init.uniform(Tensors.shape(net[i].weight())).mul(Tensors.scalar(2 * bound))
+                        .sub(Tensors.scalar(bound)));
+                net[i].bias().copy_(init.uniform(Tensors.shape(net[i].bias())).mul(Tensors.scalar(2 * bound))
+                        .sub(Tensors.scalar(bound)));
+            }
+            net[hidden.length].weight().zero_();
+            net[hidden.length].bias().zero_();
+        }
+    }
+
+    /** Number of gauge-invariant staple features: |S_i| for each staple, cos and sin of arg S_i S_j^* for i < j. */
+    static int features(int n) { return n + n * (n - 1); }
+
+    public int staples() { return staples; }
+
+    /** The learned coefficients alpha_i of Eq. (12). */
+    public Tensor alpha() { return alpha; }
+
+    /** Gauge-invariant features of the staples, [B, sites..., features]. */
+    private Tensor features(Tensor context) {
+        Tensor s = context.squeeze(-1).squeeze(-1);                   // [B, sites..., n] complex
+        TensorVector parts = new TensorVector();
+        parts.push_back(s.abs());
+        for (int i = 0; i < staples; i++) {
+            for (int j = i + 1; j < staples; j++) {
+                Tensor rel = s.select(-1, i).mul(s.select(-1, j).conj()).angle();
+                parts.push_back(torch.cos(rel).unsqueeze(-1));
+                parts.push_back(torch.sin(rel).unsqueeze(-1));
+            }
+        }
+        return torch.cat(parts, -1);
+    }
+
+    private Tensor splineParameters(Tensor context) {
+        Tensor h = features(context);
+        for (int i = 0; i < net.length; i++) {
+            h = net[i].forward(h);
+            if (i < net.length - 1) h = torch.tanh(h);
+        }
+        return h;
+    }
+
+    /** arg(sum_i alpha_i S_i), [B, sites...]: arg P = arg U + this. */
+    private Tensor loopShift(Tensor context) {
+        Tensor s = context.squeeze(-1).squeeze(-1);
+        return s.mul(alpha.to(s.scalar_type())).sum(-1).angle();
+    }
+
+    @Override public Transformed forward(Tensor u, Tensor context) { return apply(u, context, false); }
+
+    @Override public Transformed inverse(Tensor u, Tensor context) { return apply(u, context, true); }
+
+    private Transformed apply(Tensor u, Tensor context, boolean inverse) {
+        StapleContext.checkLinks(u, context, staples, U1.INSTANCE);
+        Tensor theta = U1.angle(u);
+        Tensor thetaP = theta.add(loopShift(context)).remainder(Tensors.scalar(CircularSpline.TWO_PI)); // Eqs. (12), (15)
+        Tensor params = splineParameters(context);
+        CircularSpline.Result r = inverse ? spline.inverse(thetaP, params) : spline.forward(thetaP, params);
+        Tensor thetaNew = theta.add(r.value().sub(thetaP));                // Eq. (14): U' = P' P^dag U
+        Tensor uNew = U1.fromAngle(thetaNew).unsqueeze(-1).unsqueeze(-1);
+        return new Transformed(uNew, r.logDerivative().flatten(1, -1).sum(1));
+    }
+}

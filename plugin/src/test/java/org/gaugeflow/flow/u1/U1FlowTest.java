@@ -1,0 +1,153 @@
+package org.gaugeflow.flow.u1;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.gaugeflow.field.GaugeField;
+import org.gaugeflow.flow.Sample;
+import org.gaugeflow.flow.Transform;
+import org.gaugeflow.flow.Transformed;
+import org.gaugeflow.group.U1;
+import org.gaugeflow.lattice.Lattice;
+import org.gaugeflow.physics.GaugeTransformation;
+import org.gaugeflow.tensor.FieldOptions;
+import org.gaugeflow.tensor.Rng;
+import org.gaugeflow.tensor.Tensors;
+import org.junit.jupiter.api.Test;
+
+class U1FlowTest {
+
+    /** One intra-op thread (see ReverseKlTrainerTest: 2 threads on the shared 2-core machine are ~30x slower). */
+    @org.junit.jupiter.api.BeforeAll
+    static void oneThread() { torch.set_num_threads(1); }
+    private static final FieldOptions O = FieldOptions.CPU_DOUBLE;
+    private static final Lattice L4 = Lattice.parse("4x4");
+
+    private static U1FineLatticeFlow model(int layers, long seed) {
+        try (Rng init = new Rng(seed, O)) {
+            return new U1FineLatticeFlow(L4, new U1FineLatticeFlow.Architecture(layers, 6, new int[] {8, 8}, 3), O, init);
+        }
+    }
+
+    @Test
+    void inverseOfForwardIsIdentity() {
+        U1FineLatticeFlow m = model(8, 1);
+        Transform flow = m.flowDensity().flow();
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard(); Rng rng = new Rng(2, O)) {
+            Tensor u = GaugeField.haar(U1.INSTANCE, L4, 16, rng).links();
+            Transformed y = flow.forward(u, null);
+            Transformed back = flow.inverse(y.value(), null);
+            assertTrue(Tensors.maxAbs(back.value().sub(u)) < 1e-10, "inverse(forward(U)) - U = " + Tensors.maxAbs(back.value().sub(u)));
+            assertTrue(Tensors.maxAbs(back.logDet().add(y.logDet())) < 1e-10);
+            assertTrue(Tensors.maxAbs(y.logDet()) > 1e-3, "the untrained flow is not the identity");
+            // and forward(inverse(V)) = V
+            Tensor v = GaugeField.haar(U1.INSTANCE, L4, 16, rng).links();
+            assertTrue(Tensors.maxAbs(flow.forward(flow.inverse(v, null).value(), null).value().sub(v)) < 1e-10);
+        }
+    }
+
+    /** log|det| of each layer and of the stack against the full 32 x 32 autograd Jacobian on 4x4. */
+    @Test
+    void logJacobianMatchesAutogradJacobian() {
+        U1FineLatticeFlow m = model(8, 3);
+        try (PointerScope s = new PointerScope(); Rng rng = new Rng(4, O)) {
+            for (int sample = 0; sample < 2; sample++) {
+                Tensor theta0 = rng.uniform(1, 2, 4, 4).mul(new Scalar(2 * Math.PI)).sub(new Scalar(Math.PI));
+                checkJacobian(m.layers().get(sample), theta0, false);
+                checkJacobian(new org.gaugeflow.flow.CompositeTransform(m.layers()), theta0, false);
+                checkJacobian(new org.gaugeflow.flow.CompositeTransform(m.layers()), theta0, true);
+            }
+        }
+    }
+
+    /**
+     * The full Jacobian in one backward pass: the configuration is repeated n times in the batch (samples
+     * are independent), and row i of the batch back-propagates the unit vector e_i.
+     */
+    private static void checkJacobian(Transform t, Tensor theta0, boolean inverse) {
+        int n = (int) theta0.numel();
+        Tensor theta = theta0.expand(new long[] {n, 2, 4, 4}).clone().set_requires_grad(true);
+        Transformed r = inverse ? t.inverse(theta, null) : t.forward(theta, null);
+        Tensor eye = torch.eye(n, O.real()).reshape(new long[] {n, 2, 4, 4});
+        TensorVector gr = torch.grad(new TensorVector(r.value()), new TensorVector(theta), new TensorVector(eye),
+                new BoolOptional(false), false, false);
+        Tensor jac = gr.get(0).reshape(new long[] {n, n});
+        double logAbsDet = torch.linalg_slogdet(jac).get1().item_double();
+        assertEquals(logAbsDet, r.logDet().select(0, 0).item_double(), 1e-10, (inverse ? "inverse" : "forward") + " log|det J|");
+        assertTrue(Tensors.maxAbs(r.logDet().sub(r.logDet().select(0, 0))) < 1e-12);
+    }
+
+    @Test
+    void couplingLayersAreGaugeEquivariant() {
+        U1FineLatticeFlow m = model(8, 5);
+        Transform flow = m.flowDensity().flow();
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard(); Rng rng = new Rng(6, O)) {
+            GaugeField u = GaugeField.haar(U1.INSTANCE, L4, 8, rng);
+            Tensor omega = GaugeTransformation.random(u, rng);
+            Transformed fu = flow.forward(u.links(), null);
+            Transformed fgu = flow.forward(GaugeTransformation.apply(u, omega).links(), null);
+            Tensor gfu = GaugeTransformation.apply(u.withLinks(fu.value()), omega).links();
+            assertTrue(Tensors.maxAbs(fgu.value().sub(gfu)) < 1e-10, "f(gU) != g f(U): " + Tensors.maxAbs(fgu.value().sub(gfu)));
+            assertTrue(Tensors.maxAbs(fgu.logDet().sub(fu.logDet())) < 1e-10);
+            // the density is gauge invariant
+            Tensor lq = m.logProb(u.links());
+            Tensor lqg = m.logProb(GaugeTransformation.apply(u, omega).links());
+            assertTrue(Tensors.maxAbs(lq.sub(lqg)) < 1e-10);
+        }
+    }
+
+    /** E over Haar samples of q(U) = int q dHaar = 1, within 4 sigma (untrained 4-layer model on 4x4). */
+    @Test
+    void modelDensityIsNormalized() {
+        U1FineLatticeFlow m = model(4, 7);
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard(); Rng rng = new Rng(8, O)) {
+            int batches = 10;
+            int per = 2000;
+            double sum = 0;
+            double sum2 = 0;
+            for (int b = 0; b < batches; b++) {
+                try (PointerScope inner = new PointerScope()) {
+                    Tensor q = m.logProb(GaugeField.haar(U1.INSTANCE, L4, per, rng).links()).exp();
+                    sum += q.sum().item_double();
+                    sum2 += q.mul(q).sum().item_double();
+                }
+            }
+            int n = batches * per;
+            double mean = sum / n;
+            double err = Math.sqrt((sum2 / n - mean * mean) / (n - 1));
+            assertTrue(err > 1e-3, "the untrained model should differ from Haar (err " + err + ")");
+            assertTrue(Math.abs(mean - 1) < 4 * err, "E_Haar[q] = " + mean + " +- " + err);
+            // samples of the model carry log q consistent with logProb
+            Sample smp = m.sample(32, rng);
+            assertTrue(Tensors.maxAbs(m.logProb(smp.value()).sub(smp.logQ())) < 1e-10);
+        }
+    }
+
+    @Test
+    void masksCycleSoThatEveryLinkIsUpdated() {
+        Set<String> updated = new HashSet<>();
+        for (int i = 0; i < 8; i++) {
+            CouplingMask mk = CouplingMask.cycle(i, 2);
+            for (int x0 = 0; x0 < 8; x0++) {
+                for (int x1 = 0; x1 < 8; x1++) {
+                    int xnu = mk.nu() == 0 ? x0 : x1;
+                    if (xnu % 4 == mk.offset()) updated.add(mk.mu() + ":" + x0 + ":" + x1);
+                }
+            }
+        }
+        assertEquals(2 * 64, updated.size());
+        assertThrows(IllegalArgumentException.class, () -> new CouplingMask(1, 0, 0).check(Lattice.parse("6x8")));
+        assertThrows(IllegalArgumentException.class,
+                () -> new U1FineLatticeFlow(Lattice.parse("4x4x4"), new U1FineLatticeFlow.Architecture(2, 4, new int[] {4}, 3), O, new Rng(1, O)));
+    }
+}
