@@ -47,57 +47,9 @@ final class TorchMolecularDynamics {
     static void updateLinks(GaugeField f, Tensor p, double eps) {
         try (PointerScope scope = new PointerScope()) {
             GaugeGroup g = f.group();
-            Tensor e = g.n() == 1 ? g.expI(p.mul(new Scalar(eps))) : expAntiHermitian(Tensors.timesI(p).mul(new Scalar(eps)));
+            Tensor e = g.expI(p.mul(new Scalar(eps)));
             f.links().copy_(Reunitarization.project(g, Tensors.mul(e, f.links())));
         }
-    }
-
-    private static final double[] INVERSE_FACTORIALS = inverseFactorials(12);
-
-    private static double[] inverseFactorials(int n) {
-        double[] c = new double[n + 1];
-        c[0] = 1.0;
-        for (int k = 1; k <= n; k++) {
-            c[k] = c[k - 1] / k;
-        }
-        return c;
-    }
-
-    /**
-     * exp(X) for a batch of anti-Hermitian X, the native engine's method (gaugeflow_engine.h, "MD
-     * UPDATE"): scaling by 2^-s so that the largest |X|_F is <= 1/4, the degree-12 Taylor polynomial by
-     * Paterson-Stockmeyer (5 batched products; truncation below 2^-56), s squarings. Five times faster
-     * than linalg_matrix_exp on batches of 3x3 matrices. One scalar (the largest norm) goes to the host.
-     */
-    static Tensor expAntiHermitian(Tensor x) {
-        Tensor a = x.abs();
-        double maxNorm = a.mul(a).sum(new long[] {-2, -1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
-                .max().sqrt().item_double();
-        int s = 0;
-        while (maxNorm * Math.pow(0.5, s) > 0.25 && s < 1000) {
-            s++;
-        }
-        Tensor b1 = s == 0 ? x : x.mul(new Scalar(Math.pow(0.5, s)));
-        Tensor b2 = b1.matmul(b1);
-        Tensor b3 = b2.matmul(b1);
-        Tensor b4 = b2.matmul(b2);
-        long n = x.size(-1);
-        Tensor eye = torch.eye(n, new org.bytedeco.pytorch.TensorOptions().dtype(
-                new org.bytedeco.pytorch.ScalarTypeOptional(x.scalar_type())).device(
-                new org.bytedeco.pytorch.DeviceOptional(x.device())));
-        double[] c = INVERSE_FACTORIALS;
-        Tensor r = b4.mul(new Scalar(c[12]));
-        for (int j = 2; j >= 0; j--) {
-            // r <- block_j + (j < 2 ? B^4 r : r), block_j = c_{4j} 1 + c_{4j+1} B + c_{4j+2} B^2 + c_{4j+3} B^3
-            Tensor acc = j == 2 ? r : b4.matmul(r);
-            acc = acc.add(b1.mul(new Scalar(c[4 * j + 1]))).add(b2.mul(new Scalar(c[4 * j + 2])))
-                    .add(b3.mul(new Scalar(c[4 * j + 3]))).add(eye.mul(new Scalar(c[4 * j])));
-            r = acc;
-        }
-        for (int i = 0; i < s; i++) {
-            r = r.matmul(r);
-        }
-        return r;
     }
 
     /** Leapfrog or Omelyan 2MN over tau in place, consecutive kicks merged (gaugeflow_engine.h). */
