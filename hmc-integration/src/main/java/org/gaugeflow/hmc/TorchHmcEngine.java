@@ -28,7 +28,15 @@ public final class TorchHmcEngine implements HmcEngine, AutoCloseable {
         return "torch";
     }
 
+    /** HMC runs in float64 (DESIGN.md, "Precision": every exactness test runs in float64). */
+    private static void requireDouble(GaugeField field) {
+        if (field.precision() != org.gaugeflow.tensor.Precision.DOUBLE) {
+            throw new IllegalArgumentException("field precision " + field.precision() + ": HMC expects float64 (complex128)");
+        }
+    }
+
     @Override public Tensor randomMomenta(GaugeField field) {
+        requireDouble(field);
         return field.group().randomAlgebra(rng, GaugeField.linkShape(field.lattice(), field.batch()));
     }
 
@@ -45,6 +53,7 @@ public final class TorchHmcEngine implements HmcEngine, AutoCloseable {
     }
 
     @Override public void integrate(GaugeField field, Tensor momenta, HmcParameters params) {
+        requireDouble(field);
         TorchMolecularDynamics.integrate(field, momenta, params);
     }
 
