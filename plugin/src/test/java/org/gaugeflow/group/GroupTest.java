@@ -131,6 +131,19 @@ class GroupTest {
         }
     }
 
+    /** The cofactor inverse used by the polar projection agrees with LAPACK's. */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4})
+    void cofactorInverseDaggerAgreesWithLinalgInv(int n) {
+        try (PointerScope s = new PointerScope(); Rng rng = new Rng(12, FieldOptions.CPU_DOUBLE)) {
+            Tensor m = rng.complexNormal(300, n, n);
+            Tensor expected = Tensors.dagger(torch.linalg_inv(m));
+            Tensor got = new SUN(n).inverseDagger(m);
+            double rel = Tensors.maxAbs(got.sub(expected)) / Tensors.maxAbs(expected);
+            assertTrue(rel < 1e-12, "relative deviation " + rel);
+        }
+    }
+
     @Test
     void identityIsTheUnitMatrix() {
         try (PointerScope s = new PointerScope()) {
