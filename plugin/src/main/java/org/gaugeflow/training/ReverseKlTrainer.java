@@ -92,10 +92,10 @@ public final class ReverseKlTrainer<M extends Module & Density> implements AutoC
     /** One optimization step. */
     public StepResult trainStep() {
         double lr = config.schedule().at(step, config.steps());
-        optimizer.param_groups().get(0).options().set_lr(lr);
         ReweightingStats stats;
         double norm;
         try (PointerScope scope = new PointerScope()) {
+            optimizer.param_groups().get(0).options().set_lr(lr);
             optimizer.zero_grad();
             long b = config.batch();
             if (config.estimator() == GradientEstimator.REPARAMETERIZED) {

@@ -116,6 +116,32 @@ class ReverseKlTrainerTest {
         }
     }
 
+    /** Native memory stays flat over many training steps (DESIGN.md): live JavaCPP objects and resident bytes. */
+    @Test
+    void nativeMemoryStaysFlatOverTrainingSteps() {
+        Lattice lat = Lattice.parse("4x4");
+        FieldOptions o = FieldOptions.CPU_DOUBLE;
+        U1FineLatticeFlow m = model(lat, 2, new int[] {4}, o, 9);
+        for (GradientEstimator est : GradientEstimator.values()) {
+            try (ReverseKlTrainer<U1FineLatticeFlow> t = new ReverseKlTrainer<>(m, U1.INSTANCE, lat, new WilsonAction(1.0),
+                    config(8, 2000, 0.001, est, o))) {
+                long count0 = 0;
+                long bytes0 = 0;
+                for (int i = 0; i < 250; i++) {
+                    t.trainStep();
+                    if (i == 50) {
+                        count0 = org.bytedeco.javacpp.Pointer.totalCount();
+                        bytes0 = org.bytedeco.javacpp.Pointer.physicalBytes();
+                    }
+                }
+                long countGrowth = org.bytedeco.javacpp.Pointer.totalCount() - count0;
+                long byteGrowth = org.bytedeco.javacpp.Pointer.physicalBytes() - bytes0;
+                assertTrue(countGrowth < 10, est + ": live native objects grew by " + countGrowth + " over 200 steps");
+                assertTrue(byteGrowth < 64L << 20, est + ": resident memory grew by " + (byteGrowth >> 20) + " MiB over 200 steps");
+            }
+        }
+    }
+
     @Test
     void essAndLogZInLogSpace() {
         try (PointerScope s = new PointerScope()) {
