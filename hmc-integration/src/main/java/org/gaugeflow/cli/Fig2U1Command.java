@@ -98,9 +98,9 @@ final class Fig2U1Command implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    private final StringBuilder curve = new StringBuilder("beta,model,step,train_seconds,ess,kl_plus_logz\n");
+    private final StringBuilder curve = new StringBuilder("beta,model,step,train_seconds,ess,kl_minus_logz\n");
 
-    record Row(double beta, String model, long params, int steps, double trainSeconds, double ess, double klPlusLogZ) {}
+    record Row(double beta, String model, long params, int steps, double trainSeconds, double ess, double klMinusLogZ) {}
 
     @Override public Integer call() throws IOException {
         TorchRuntime.configure();
@@ -126,8 +126,8 @@ final class Fig2U1Command implements Callable<Integer> {
                     r = trainAndMeasure(beta, kind, model, target, options);
                 }
                 rows.add(r);
-                System.out.printf(Locale.ROOT, "beta %.2f %-10s params %d  %d steps in %.1f s  ESS %.4f  KL+logZ %.3f%n",
-                        r.beta(), r.model(), r.params(), r.steps(), r.trainSeconds(), r.ess(), r.klPlusLogZ());
+                System.out.printf(Locale.ROOT, "beta %.2f %-10s params %d  %d steps in %.1f s  ESS %.4f  KL-logZ %.3f%n",
+                        r.beta(), r.model(), r.params(), r.steps(), r.trainSeconds(), r.ess(), r.klMinusLogZ());
                 writeCsv(rows);
             }
         }
@@ -150,7 +150,7 @@ final class Fig2U1Command implements Callable<Integer> {
                         ReverseKl.Quality q = ReverseKl.evaluate(density, U1.INSTANCE, target, action, curveSamples, batch, rng);
                         evalSeconds += (System.nanoTime() - e0) / 1e9;
                         curve.append(String.format(Locale.ROOT, "%.4f,%s,%d,%.2f,%.6f,%.6f%n", beta, kind, step,
-                                (System.nanoTime() - t0) / 1e9 - evalSeconds, q.ess(), q.klPlusLogZ()));
+                                (System.nanoTime() - t0) / 1e9 - evalSeconds, q.ess(), q.klMinusLogZ()));
                     }
                     try (PointerScope scope = new PointerScope()) {
                         adam.zero_grad();
@@ -165,9 +165,9 @@ final class Fig2U1Command implements Callable<Integer> {
             ReverseKl.Quality q = ReverseKl.evaluate(density, U1.INSTANCE, target, action, evalSamples, batch, rng);
             if (evalEvery > 0) {
                 curve.append(String.format(Locale.ROOT, "%.4f,%s,%d,%.2f,%.6f,%.6f%n", beta, kind, steps, seconds, q.ess(),
-                        q.klPlusLogZ()));
+                        q.klMinusLogZ()));
             }
-            return new Row(beta, kind, params, steps, seconds, q.ess(), q.klPlusLogZ());
+            return new Row(beta, kind, params, steps, seconds, q.ess(), q.klMinusLogZ());
         }
     }
 
@@ -179,10 +179,10 @@ final class Fig2U1Command implements Callable<Integer> {
     }
 
     private void writeCsv(List<Row> rows) throws IOException {
-        StringBuilder b = new StringBuilder("beta,model,params,steps,batch,train_seconds,ess,kl_plus_logz,threads\n");
+        StringBuilder b = new StringBuilder("beta,model,params,steps,batch,train_seconds,ess,kl_minus_logz,threads\n");
         for (Row r : rows) {
             b.append(String.format(Locale.ROOT, "%.4f,%s,%d,%d,%d,%.2f,%.6f,%.6f,%d%n", r.beta(), r.model(), r.params(),
-                    r.steps(), batch, r.trainSeconds(), r.ess(), r.klPlusLogZ(), TorchRuntime.threads()));
+                    r.steps(), batch, r.trainSeconds(), r.ess(), r.klMinusLogZ(), TorchRuntime.threads()));
         }
         writeAtomically(out.resolve("fig2-u1.csv"), b.toString().getBytes(StandardCharsets.UTF_8));
         if (evalEvery > 0) writeAtomically(out.resolve("fig2-u1-curve.csv"), curve.toString().getBytes(StandardCharsets.UTF_8));
