@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gaugeflow", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Multiscale normalizing flows for lattice gauge theory.",
-        subcommands = {InfoCommand.class, ExperimentCommand.class})
+        subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, ExperimentCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)

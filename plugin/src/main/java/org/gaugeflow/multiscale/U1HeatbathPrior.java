@@ -25,6 +25,7 @@ import org.gaugeflow.tensor.Tensors;
  */
 public final class U1HeatbathPrior extends Module implements StapleConditionalModel {
     private static final int QUADRATURE_NODES = 32;
+    private static final int ROUNDS = 6;
     private static final double[][] GAUSS_LEGENDRE = gaussLegendre(QUADRATURE_NODES);
     private final int staples;
     private final Tensor betaTilde;
@@ -34,7 +35,10 @@ public final class U1HeatbathPrior extends Module implements StapleConditionalMo
         if (staples < 1) throw new IllegalArgumentException("staples = " + staples + ": expected >= 1");
         if (!Double.isFinite(beta)) throw new IllegalArgumentException("beta-tilde = " + beta + ": expected a finite number");
         this.staples = staples;
-        this.betaTilde = register_parameter("betaTilde", torch.full(new long[] {1}, Tensors.scalar(beta), options.real()));
+        // keep our own handle (the registered tensor shares its TensorImpl with it)
+        Tensor b = torch.full(new long[] {1}, Tensors.scalar(beta), options.real());
+        register_parameter("betaTilde", b);
+        this.betaTilde = Tensors.retain(b);
     }
 
     @Override public GaugeGroup group() { return U1.INSTANCE; }
@@ -86,12 +90,16 @@ public final class U1HeatbathPrior extends Module implements StapleConditionalMo
         Tensor r = rho.mul(rho).add(Tensors.scalar(1)).div(rho.mul(Tensors.scalar(2)));
         // small kappa: r = 1/k + k to second order (the closed form cancels catastrophically)
         r = torch.where(k.lt(Tensors.scalar(1e-5)), k.reciprocal().add(k), r);
+        // ROUNDS candidates per entry at once (acceptance >= 0.65 each), repeated for entries with none accepted
+        long[] many = new long[shape.length + 1];
+        many[0] = ROUNDS;
+        System.arraycopy(shape, 0, many, 1, shape.length);
         Tensor out = torch.zeros(shape, rng.options().real());
         Tensor done = torch.zeros(shape, rng.options().real()).gt(Tensors.scalar(1));
-        for (int iter = 0; iter < 1000 && !done.all().item_bool(); iter++) {
-            Tensor u1 = rng.uniform(shape);
-            Tensor u2 = rng.uniform(shape);
-            Tensor u3 = rng.uniform(shape);
+        for (int iter = 0; iter < 100 && !done.all().item_bool(); iter++) {
+            Tensor u1 = rng.uniform(many);
+            Tensor u2 = rng.uniform(many);
+            Tensor u3 = rng.uniform(many);
             Tensor zz = torch.cos(u1.mul(Tensors.scalar(Math.PI)));
             Tensor f = r.mul(zz).add(Tensors.scalar(1)).div(r.add(zz));
             Tensor c = k.mul(r.sub(f));
@@ -99,9 +107,13 @@ public final class U1HeatbathPrior extends Module implements StapleConditionalMo
                     .logical_or(torch.log(c.div(u2)).add(Tensors.scalar(1)).sub(c).ge(Tensors.scalar(0)));
             Tensor angle = torch.acos(f.clamp_min(Tensors.scalar(-1)).clamp_max(Tensors.scalar(1)))
                     .mul(torch.sign(u3.sub(Tensors.scalar(0.5))));
-            Tensor take = accept.logical_and(done.logical_not());
-            out = torch.where(take, angle, out);
-            done = done.logical_or(accept);
+            // the first accepted candidate of each entry (argmax returns the first maximum)
+            Tensor first = accept.to(torch.ScalarType.Byte).argmax(new org.bytedeco.pytorch.LongOptional(0), true);
+            Tensor pick = angle.gather(0, first).squeeze(0);
+            Tensor any = accept.any(0);
+            Tensor take = any.logical_and(done.logical_not());
+            out = torch.where(take, pick, out);
+            done = done.logical_or(any);
         }
         if (!done.all().item_bool()) throw new IllegalStateException("von Mises rejection sampler did not finish");
         return out;

@@ -36,7 +36,9 @@ public final class U1LoopCoupling extends Module implements Transform {
         if (staples < 1) throw new IllegalArgumentException("staples = " + staples + ": expected >= 1");
         this.staples = staples;
         this.spline = new CircularSpline(bins);
-        this.alpha = register_parameter("alpha", torch.ones(new long[] {staples}, options.real()));
+        Tensor a = torch.ones(new long[] {staples}, options.real());   // own handle, shares the registered TensorImpl
+        register_parameter("alpha", a);
+        this.alpha = Tensors.retain(a);
         int in = features(staples);
         net = new LinearImpl[hidden.length + 1];
         for (int i = 0; i <= hidden.length; i++) {

@@ -61,13 +61,13 @@ public final class U1CouplingLayer extends Module implements Transform {
         Tensor p = plaquetteAngle(theta, d, mu, mask.nu());
         Tensor f = frozen.to(p.scalar_type());
         Tensor in = torch.stack(new TensorVector(torch.cos(p).mul(f), torch.sin(p).mul(f)), 1); // [B, 2, L1, L0]
-        Tensor params = net.apply(in).permute(0, 2, 3, 1);                                     // [B, L1, L0, 3K]
         long nuDim = mask.nuDim(d);
+        // spline parameters on the active rows only: [B, 3K, rows] -> [B, rows..., 3K]
+        Tensor paramsActive = net.apply(in, (int) nuDim + 1, mask.offset()).permute(0, 2, 3, 1);
         long len = lattice.extent(mask.nu());
         LongOptional start = new LongOptional(mask.offset());
         LongOptional end = new LongOptional(len);
         Tensor pActive = CircularSpline.reduce(p.slice(nuDim, start, end, 4));
-        Tensor paramsActive = params.slice(nuDim, start, end, 4);
         CircularSpline.Result r = inverse ? spline.inverse(pActive, paramsActive) : spline.forward(pActive, paramsActive);
         Tensor delta = torch.zeros_like(p).slice_scatter(r.value().sub(pActive), nuDim, start, end, 4);
         Tensor[] dirs = new Tensor[d];

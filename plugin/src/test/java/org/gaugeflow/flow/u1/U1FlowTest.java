@@ -26,6 +26,10 @@ import org.gaugeflow.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 class U1FlowTest {
+
+    /** One intra-op thread (see ReverseKlTrainerTest: 2 threads on the shared 2-core machine are ~30x slower). */
+    @org.junit.jupiter.api.BeforeAll
+    static void oneThread() { torch.set_num_threads(1); }
     private static final FieldOptions O = FieldOptions.CPU_DOUBLE;
     private static final Lattice L4 = Lattice.parse("4x4");
 
@@ -126,6 +130,33 @@ class U1FlowTest {
             // samples of the model carry log q consistent with logProb
             Sample smp = m.sample(32, rng);
             assertTrue(Tensors.maxAbs(m.logProb(smp.value()).sub(smp.logQ())) < 1e-10);
+        }
+    }
+
+    /** The stride-4 last layer equals the full network's output on the active rows. */
+    @Test
+    void contextNetOnActiveRowsEqualsTheFullNetwork() {
+        try (Rng rng = new Rng(21, O)) {
+            ContextNet net = new ContextNet(2, new int[] {5, 6}, 7, 3, O, rng);
+            try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                Tensor x = rng.normal(3, 2, 8, 12);
+                Tensor full = net.apply(x);
+                net.path = ContextNet.ConvPath.CONV2D;
+                Tensor viaConv = net.apply(x);
+                Tensor viaConvRows = net.apply(x, 2, 1);
+                net.path = ContextNet.ConvPath.IM2COL;
+                assertTrue(Tensors.maxAbs(net.apply(x).sub(viaConv)) < 1e-12, "im2col path != conv2d");
+                assertTrue(Tensors.maxAbs(net.apply(x, 2, 1).sub(viaConvRows)) < 1e-12, "strided im2col path != conv2d");
+                net.path = ContextNet.ConvPath.AUTO;
+                for (int dim = 2; dim <= 3; dim++) {
+                    for (int off = 0; off < 4; off++) {
+                        Tensor rows = net.apply(x, dim, off);
+                        Tensor want = full.slice(dim, new org.bytedeco.pytorch.LongOptional(off),
+                                new org.bytedeco.pytorch.LongOptional(full.size(dim)), 4);
+                        assertTrue(Tensors.maxAbs(rows.sub(want)) < 1e-12, "dim " + dim + " offset " + off);
+                    }
+                }
+            }
         }
     }
 

@@ -1,0 +1,96 @@
+package org.gaugeflow.training;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.OutputArchive;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.gaugeflow.tensor.Tensors;
+
+/**
+ * A training checkpoint in a run folder: {@code checkpoint.pt}, a LibTorch archive holding
+ * {@code model} (the module's parameters and buffers), {@code optimizer} (Adam's state), {@code rng_state}
+ * (the sampling stream) and {@code step} and {@code seed} (int64 scalars); and {@code checkpoint.json},
+ * a sidecar the caller writes (configuration, seeds, step, metrics) for people and tools. Both are
+ * written to a temporary name in the same folder and renamed, so a killed run leaves either the old
+ * or the new checkpoint, never a truncated one.
+ */
+public final class Checkpoint {
+    public static final String ARCHIVE = "checkpoint.pt";
+    public static final String SIDECAR = "checkpoint.json";
+
+    private Checkpoint() {}
+
+    /** Saves the trainer's state; {@code sidecarJson} (may be null) is written next to it. */
+    public static void save(Path dir, ReverseKlTrainer<?> trainer, String sidecarJson) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(ARCHIVE + ".tmp");
+        try (PointerScope s = new PointerScope()) {
+            OutputArchive root = new OutputArchive();
+            OutputArchive model = new OutputArchive();
+            trainer.model().save(model);
+            root.write("model", model);
+            OutputArchive opt = new OutputArchive();
+            trainer.optimizer().save(opt);
+            root.write("optimizer", opt);
+            root.write("rng_state", trainer.rng().state().clone());
+            root.write("step", Tensors.fromArray(new double[] {trainer.step()}, 1).to(torch.ScalarType.Long));
+            root.write("seed", Tensors.fromArray(new double[] {trainer.config().seed()}, 1).to(torch.ScalarType.Long));
+            root.save_to(tmp.toString());
+        }
+        Files.move(tmp, dir.resolve(ARCHIVE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (sidecarJson != null) writeAtomically(dir.resolve(SIDECAR), sidecarJson);
+    }
+
+    /** Restores model, optimizer, stream and step from {@code dir}; returns the step. */
+    public static long load(Path dir, ReverseKlTrainer<?> trainer) {
+        Path file = dir.resolve(ARCHIVE);
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("checkpoint " + file + ": not found; expected a run folder written by 'gaugeflow train'");
+        try (PointerScope s = new PointerScope()) {
+            InputArchive root = new InputArchive();
+            root.load_from(file.toString());
+            InputArchive model = new InputArchive();
+            root.read("model", model);
+            trainer.model().load(model);
+            InputArchive opt = new InputArchive();
+            root.read("optimizer", opt);
+            trainer.optimizer().load(opt);
+            Tensor state = new Tensor();
+            root.read("rng_state", state);
+            trainer.rng().setState(state);
+            Tensor step = new Tensor();
+            root.read("step", step);
+            long st = step.item_long();
+            trainer.setStep(st);
+            return st;
+        }
+    }
+
+    /** Restores only the model's parameters (for evaluation); returns the checkpoint's step. */
+    public static long loadModel(Path dir, org.bytedeco.pytorch.Module module) {
+        Path file = dir.resolve(ARCHIVE);
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("checkpoint " + file + ": not found; expected a run folder written by 'gaugeflow train'");
+        try (PointerScope s = new PointerScope()) {
+            InputArchive root = new InputArchive();
+            root.load_from(file.toString());
+            InputArchive model = new InputArchive();
+            root.read("model", model);
+            module.load(model);
+            Tensor step = new Tensor();
+            root.read("step", step);
+            return step.item_long();
+        }
+    }
+
+    /** Writes text to a temporary file in the same folder and renames it into place. */
+    public static void writeAtomically(Path target, String text) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

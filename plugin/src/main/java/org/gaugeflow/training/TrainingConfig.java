@@ -1,0 +1,25 @@
+package org.gaugeflow.training;
+
+import org.gaugeflow.tensor.FieldOptions;
+
+/**
+ * Settings of reverse-KL training (Eq. (3)).
+ *
+ * @param batch            samples per step
+ * @param steps            total optimization steps of the run (the LR schedule spans them)
+ * @param schedule         learning-rate schedule (Adam)
+ * @param gradClip         max global L2 norm of the gradient (<= 0: no clipping)
+ * @param seed             seed of the sampling stream (parameter initialization uses seed + 1)
+ * @param options          precision and device
+ * @param metricsInterval  steps between metric records
+ * @param estimator        gradient estimator
+ */
+public record TrainingConfig(long batch, long steps, LearningRateSchedule schedule, double gradClip, long seed,
+                             FieldOptions options, long metricsInterval, GradientEstimator estimator) {
+    public TrainingConfig {
+        if (batch < 2) throw new IllegalArgumentException("training.batch = " + batch + ": expected >= 2");
+        if (steps < 0) throw new IllegalArgumentException("training.steps = " + steps + ": expected >= 0");
+        if (metricsInterval < 1) throw new IllegalArgumentException("training.metrics_interval = " + metricsInterval + ": expected >= 1");
+        if (schedule == null || options == null || estimator == null) throw new IllegalArgumentException("training config: schedule, options and estimator are required");
+    }
+}
