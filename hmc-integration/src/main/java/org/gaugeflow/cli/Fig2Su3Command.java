@@ -92,7 +92,7 @@ final class Fig2Su3Command implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    record Row(double beta, String model, long params, int steps, double trainSeconds, double ess, double klPlusLogZ) {}
+    record Row(double beta, String model, long params, int steps, double trainSeconds, double ess, double klMinusLogZ) {}
 
     @Override public Integer call() throws IOException {
         TorchRuntime.configure();
@@ -116,8 +116,8 @@ final class Fig2Su3Command implements Callable<Integer> {
                                 options);
                 Row r = trainAndMeasure(beta, kind, model, target, options, su3);
                 rows.add(r);
-                System.out.printf(Locale.ROOT, "beta %.2f %-10s params %d  %d steps in %.1f s  ESS %.4f  KL+logZ %.3f%n",
-                        r.beta(), r.model(), r.params(), r.steps(), r.trainSeconds(), r.ess(), r.klPlusLogZ());
+                System.out.printf(Locale.ROOT, "beta %.2f %-10s params %d  %d steps in %.1f s  ESS %.4f  KL-logZ %.3f%n",
+                        r.beta(), r.model(), r.params(), r.steps(), r.trainSeconds(), r.ess(), r.klMinusLogZ());
                 writeCsv(rows);
             }
         }
@@ -148,15 +148,15 @@ final class Fig2Su3Command implements Callable<Integer> {
             }
             double trained = (System.nanoTime() - t0) / 1e9;
             ReverseKl.Quality q = ReverseKl.evaluate(density, su3, target, action, evalSamples, batch, rng);
-            return new Row(beta, kind, params, done, trained, q.ess(), q.klPlusLogZ());
+            return new Row(beta, kind, params, done, trained, q.ess(), q.klMinusLogZ());
         }
     }
 
     private void writeCsv(List<Row> rows) throws IOException {
-        StringBuilder b = new StringBuilder("beta,model,params,steps,batch,train_seconds,ess,kl_plus_logz,threads,precision\n");
+        StringBuilder b = new StringBuilder("beta,model,params,steps,batch,train_seconds,ess,kl_minus_logz,threads,precision\n");
         for (Row r : rows) {
             b.append(String.format(Locale.ROOT, "%.4f,%s,%d,%d,%d,%.2f,%.6f,%.6f,%d,%s%n", r.beta(), r.model(), r.params(),
-                    r.steps(), batch, r.trainSeconds(), r.ess(), r.klPlusLogZ(), TorchRuntime.threads(), precision));
+                    r.steps(), batch, r.trainSeconds(), r.ess(), r.klMinusLogZ(), TorchRuntime.threads(), precision));
         }
         Fig2U1Command.writeAtomically(out.resolve("fig2-su3.csv"), b.toString().getBytes(StandardCharsets.UTF_8));
     }

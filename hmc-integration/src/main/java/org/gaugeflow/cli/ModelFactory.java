@@ -28,6 +28,8 @@ public final class ModelFactory {
     static {
         register("u1-flow", ModelFactory::u1Flow); // issue 5: fine-lattice U(1) flow
         register("multiscale", MultiscaleModelBuilder::build); // issue 6: U(1) multiscale model (docs/multiscale.md)
+        register("sun-multiscale", SUNModelBuilder::multiscale); // issue 7: SU(N) multiscale model (docs/su3.md)
+        register("sun-flow", SUNModelBuilder::flow); // issue 7: SU(N) fine-lattice flow (docs/su3.md)
     }
 
     private ModelFactory() {}
