@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code gaugeflow experiment}: reproductions of the paper's figures. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Reproduce the paper's experiments (Fig. 2).",
-        subcommands = {Fig2U1Command.class, ThroughputU1Command.class})
+        subcommands = {Fig2U1Command.class, ThroughputU1Command.class, Fig2Su3Command.class})
 final class ExperimentCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -27,7 +27,9 @@ public final class ModelFactory {
 
     static {
         register("u1-flow", ModelFactory::u1Flow); // issue 5: fine-lattice U(1) flow
-        register("multiscale", (th, m, o, i) -> org.gaugeflow.multiscale.U1Models.fromConfig(new com.fasterxml.jackson.databind.ObjectMapper().convertValue(m, java.util.Map.class), th.lattice(), o, i)); // issue 8 (chains, demo): U1Models of issue 6
+        register("multiscale", MultiscaleModelBuilder::build); // issue 6: U(1) multiscale model (docs/multiscale.md)
+        register("sun-multiscale", SUNModelBuilder::multiscale); // issue 7: SU(N) multiscale model (docs/su3.md)
+        register("sun-flow", SUNModelBuilder::flow); // issue 7: SU(N) fine-lattice flow (docs/su3.md)
     }
 
     private ModelFactory() {}

@@ -19,15 +19,15 @@ import org.gaugeflow.tensor.Tensors;
 public final class ReverseKl {
     private ReverseKl() {}
 
-    /** The estimates from one evaluation: ESS (Eq. (4)), E_q[log q + S] = KL + log Z (Eq. (3)), and samples used. */
-    public record Quality(double ess, double klPlusLogZ, long samples) {}
+    /** The estimates from one evaluation: ESS (Eq. (4)), E_q[log q + S] = KL - log Z (Eq. (3)), and samples used. */
+    public record Quality(double ess, double klMinusLogZ, long samples) {}
 
     /** The reverse-KL training loss mean(log q + S) of a batch of samples (Eq. (3) without log Z). */
     public static Tensor loss(Sample s, GaugeGroup group, Lattice lattice, WilsonAction action) {
         return s.logQ().add(action.action(new GaugeField(group, lattice, s.value()))).mean();
     }
 
-    /** ESS and KL + log Z from n samples drawn in batches of {@code batch}, without gradients. */
+    /** ESS and KL - log Z from n samples drawn in batches of {@code batch}, without gradients. */
     public static Quality evaluate(Density model, GaugeGroup group, Lattice lattice, WilsonAction action, long n,
             long batch, Rng rng) {
         double[] logW = new double[(int) n];

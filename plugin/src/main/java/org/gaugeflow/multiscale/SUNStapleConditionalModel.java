@@ -61,8 +61,9 @@ public final class SUNStapleConditionalModel extends Module implements StapleCon
         for (int it = 0; it < iterations; it++) {
             for (int i = 0; i < staples; i++) a[it * staples + i] = 1.0 + 0.25 * it * (i % 2 == 0 ? 1 : -1) / iterations;
         }
-        alpha = register_parameter("alpha", Tensors.fromArray(a, iterations, staples)
-                .to(options.torchDevice(), options.precision().realType()));
+        // keep our own handle: register_parameter returns a reference into the module's dictionary
+        alpha = Tensors.fromArray(a, iterations, staples).to(options.torchDevice(), options.precision().realType());
+        register_parameter("alpha", alpha);
     }
 
     /** Number of gauge-invariant features of n staples: Tr S_i^dag S_i, and Re/Im of Tr S_i^dag S_j, Tr S_i S_j^dag (i < j). */
@@ -111,7 +112,7 @@ public final class SUNStapleConditionalModel extends Module implements StapleCon
         Tensor a = alpha.select(0, it).to(context.scalar_type());
         Tensor weighted = context.mul(a.view(staples, 1, 1)).sum(new long[] {-3}, false,
                 new org.bytedeco.pytorch.ScalarTypeOptional());
-        return group.project(weighted);
+        return org.gaugeflow.flow.spectral.StapleProjection.project(group, weighted);
     }
 
     /** Gauge-invariant context features [B, sites..., F] of the staples. */

@@ -53,6 +53,11 @@ public final class U1Models {
      * from the training configuration.
      */
     public static MultiscaleModel fromConfig(Map<String, ?> model, Lattice target, FieldOptions options, Rng init) {
+        for (String key : model.keySet()) {
+            if (!CONFIG_KEYS.contains(key)) {
+                throw new IllegalArgumentException("model." + key + ": unknown key; expected one of " + CONFIG_KEYS);
+            }
+        }
         Object group = model.get("group");
         if (group != null && !String.valueOf(group).equalsIgnoreCase("u1")) {
             throw new IllegalArgumentException("model.group = " + group + ": expected u1 for a U(1) multiscale model");
@@ -67,6 +72,9 @@ public final class U1Models {
                 intsOf(model, "scm_hidden", new int[] {16, 16}), doubleOf(model, "beta_tilde", 1.0), fine);
         return multiscale(coarse, target, spec, options, init);
     }
+
+    private static final List<String> CONFIG_KEYS = List.of("type", "group", "coarse", "scm_layers", "scm_bins",
+            "scm_hidden", "beta_tilde", "fine_layers", "bins", "hidden", "kernel");
 
     private static int intOf(Map<String, ?> m, String key, int dflt) {
         Object v = m.get(key);

@@ -53,6 +53,8 @@ class U1ModelsTest {
                     () -> U1Models.fromConfig(Map.of("scm_layers", "two"), Lattice.parse("4x4"), OPT, init));
             assertThrows(IllegalArgumentException.class,
                     () -> U1Models.fromConfig(Map.of("group", "su3"), Lattice.parse("4x4"), OPT, init));
+            assertThrows(IllegalArgumentException.class,
+                    () -> U1Models.fromConfig(Map.of("scm_layer", 2), Lattice.parse("4x4"), OPT, init));
         }
     }
 }

@@ -129,7 +129,22 @@ public final class SpectralFlow extends Module implements Transform {
     /** Sorted eigenvectors (detached, columns in alcove order) and the 2 pi offsets of the lift. */
     private record Eigen(Tensor vectors, Tensor offset) {}
 
+    /** Total wall time spent in eigen-decompositions (eigh of the candidates, sorting, lift), for benchmarks. */
+    private static final java.util.concurrent.atomic.AtomicLong DECOMPOSITION_NANOS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Nanoseconds spent in eigen-decompositions by all spectral flows of this process so far. */
+    public static long decompositionNanos() { return DECOMPOSITION_NANOS.get(); }
+
     private Eigen decompose(Tensor p) {
+        long t0 = System.nanoTime();
+        try {
+            return decomposeTimed(p);
+        } finally {
+            DECOMPOSITION_NANOS.addAndGet(System.nanoTime() - t0);
+        }
+    }
+
+    private Eigen decomposeTimed(Tensor p) {
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor pd = p.detach();
             int candidates = n * (n - 1) / 2 + 1;

@@ -143,7 +143,7 @@ class SpectralFlowTest {
         try (Rng rng = new Rng(17, F64)) {
             SpectralFlow f = randomFlow(g, 1, 0);
             Adam opt = new Adam(f.parameters(), new AdamOptions(1e-2));
-            for (int step = 0; step < 400; step++) {
+            for (int step = 0; step < 200; step++) {
                 try (PointerScope s = new PointerScope()) {
                     Tensor u = inputs(g, rng, 64).set_requires_grad(true);
                     Tensor ctx = rng.normal(u.size(0), 1);

@@ -1,0 +1,44 @@
+package org.gaugeflow.multiscale;
+
+import org.gaugeflow.flow.Transform;
+import org.gaugeflow.flow.sun.SUNFineLatticeFlow;
+import org.gaugeflow.group.SUN;
+import org.gaugeflow.lattice.Lattice;
+import org.gaugeflow.tensor.FieldOptions;
+
+/**
+ * Builders of the SU(N) models of Sec. 3.2: the multiscale model (Haar coarse prior, doubling layers with
+ * {@link SUNStapleConditionalModel}s, optional small fine-lattice flow on top) and the fine-lattice flow alone.
+ */
+public final class SUNModels {
+    private SUNModels() {}
+
+    /**
+     * @param scmIterations (alpha, spectral flow) iterations per staple-conditional model
+     * @param hidden        hidden widths of the spectral flows' context networks
+     * @param bins          spline bins
+     * @param initScale     scale of the networks' last layers at start (0: Haar / identity)
+     * @param fine          the fine-lattice flow on top, or null for none
+     */
+    public record Spec(int scmIterations, int[] hidden, int bins, double initScale, SUNFineLatticeFlow.Architecture fine) {
+        public Spec {
+            if (scmIterations < 1) throw new IllegalArgumentException("model.scm_iterations = " + scmIterations + ": expected >= 1");
+            if (bins < 2) throw new IllegalArgumentException("model.bins = " + bins + ": expected >= 2");
+            hidden = hidden.clone();
+        }
+    }
+
+    /** The multiscale model from {@code coarse} (Haar) to {@code target}. Construct outside any PointerScope. */
+    public static MultiscaleModel multiscale(SUN group, Lattice coarse, Lattice target, Spec spec, FieldOptions options) {
+        Transform fine = spec.fine() == null ? null : SUNFineLatticeFlow.couplings(group, target, spec.fine(), options);
+        return MultiscaleModel.withHaarPrior(group, coarse, target,
+                (lat, mu) -> new SUNStapleConditionalModel(group, 2, spec.scmIterations(), spec.hidden(), spec.bins(),
+                        spec.initScale(), options), fine);
+    }
+
+    /** The fine-lattice flow alone on {@code target}. */
+    public static SUNFineLatticeFlow fineFlow(SUN group, Lattice target, SUNFineLatticeFlow.Architecture arch,
+            FieldOptions options) {
+        return new SUNFineLatticeFlow(group, target, arch, options);
+    }
+}
