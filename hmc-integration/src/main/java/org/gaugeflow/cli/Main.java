@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gaugeflow", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Multiscale normalizing flows for lattice gauge theory.",
-        subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, ExperimentCommand.class})
+        subcommands = {InfoCommand.class, DemoCommand.class, TrainCommand.class, EvalCommand.class, SampleCommand.class,
+                HmcCommand.class, IldgCommand.class, ExperimentCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)

@@ -27,7 +27,7 @@ public final class ModelFactory {
 
     static {
         register("u1-flow", ModelFactory::u1Flow); // issue 5: fine-lattice U(1) flow
-        register("multiscale", MultiscaleModelBuilder::build); // issue 6: U(1) multiscale model (docs/multiscale.md)
+        register("multiscale", MultiscaleModelBuilder::build); // issue 6 (also chains/demo, issue 8): U(1) multiscale model, docs/multiscale.md
     }
 
     private ModelFactory() {}

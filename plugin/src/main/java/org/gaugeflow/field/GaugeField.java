@@ -134,6 +134,22 @@ public final class GaugeField implements AutoCloseable {
         return withLinks(links.to(options.torchDevice(), options.precision().complexType()).contiguous());
     }
 
+    /**
+     * Checks that a tensor to be combined with this field has the field's dtype and device, e.g. a gauge
+     * transformation or staples built elsewhere.
+     */
+    public void requireCompatible(Tensor other, String what) {
+        if (other.scalar_type().value != links.scalar_type().value) {
+            throw new IllegalArgumentException(what + " dtype " + other.scalar_type() + ": expected "
+                    + links.scalar_type() + " like the gauge field");
+        }
+        String od = other.device().str().getString();
+        String fd = links.device().str().getString();
+        if (!od.equals(fd)) {
+            throw new IllegalArgumentException(what + " on device " + od + ": expected " + fd + " like the gauge field");
+        }
+    }
+
     private static void checkLayout(GaugeGroup group, Lattice lattice, Tensor links) {
         if (!links.is_complex()) {
             throw new IllegalArgumentException("links dtype " + links.scalar_type() + ": expected complex128 or complex64");

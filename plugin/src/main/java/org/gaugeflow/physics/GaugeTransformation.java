@@ -20,6 +20,7 @@ public final class GaugeTransformation {
 
     /** The transformed field. */
     public static GaugeField apply(GaugeField f, Tensor omega) {
+        f.requireCompatible(omega, "gauge transformation");
         int d = f.lattice().dims();
         Tensor[] dirs = new Tensor[d];
         for (int mu = 0; mu < d; mu++) {

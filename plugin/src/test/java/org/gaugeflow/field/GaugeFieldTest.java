@@ -87,6 +87,11 @@ class GaugeFieldTest {
                 e = assertThrows(IllegalArgumentException.class, () -> new FieldOptions(Precision.DOUBLE, "cuda"));
                 assertTrue(e.getMessage().contains("CUDA is not available"), e.getMessage());
             }
+            GaugeField f64 = GaugeField.unit(new SUN(2), lat, 1, FieldOptions.CPU_DOUBLE);
+            Tensor omega32 = GaugeField.unit(new SUN(2), lat, 1, FieldOptions.cpu(Precision.FLOAT)).link(0);
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> org.gaugeflow.physics.GaugeTransformation.apply(f64, omega32));
+            assertTrue(e.getMessage().contains("gauge transformation dtype ComplexFloat: expected ComplexDouble"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> new WilsonAction(-1));
             assertTrue(e.getMessage().contains("beta = -1.0"), e.getMessage());
         }

@@ -1,0 +1,86 @@
+package org.gaugeflow.ensemble;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.gaugeflow.io.AtomicFileWriter;
+
+/**
+ * An append-only CSV file whose first column is the update number (history.csv, index.csv). Rows are
+ * flushed at every checkpoint; on resume the file is cut back (atomically) to the rows of updates up to
+ * the checkpoint, which also drops a half-written last line, so the resumed chain appends with no gap
+ * and no duplicate.
+ */
+final class CsvTable implements AutoCloseable {
+    private final Path file;
+    private final String header;
+    private BufferedWriter out;
+
+    /** A new table (replacing any old file). */
+    static CsvTable create(Path file, String header) throws IOException {
+        AtomicFileWriter.write(file, ch -> ch.write(java.nio.ByteBuffer.wrap((header + "\n").getBytes(StandardCharsets.UTF_8))));
+        return new CsvTable(file, header);
+    }
+
+    /** The existing table cut back to rows with update <= {@code updates}; the header must match. */
+    static CsvTable resume(Path file, String header, long updates) throws IOException {
+        if (!Files.isRegularFile(file)) return create(file, header);
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).equals(header)) {
+            throw new IllegalArgumentException(file + ": header '" + (lines.isEmpty() ? "" : lines.get(0))
+                    + "': expected '" + header + "' to resume");
+        }
+        StringBuilder keep = new StringBuilder(header).append('\n');
+        for (int i = 1; i < lines.size(); i++) {
+            String l = lines.get(i);
+            int comma = l.indexOf(',');
+            if (comma <= 0) continue;
+            long u;
+            try {
+                u = Long.parseLong(l.substring(0, comma));
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            boolean complete = l.split(",", -1).length == header.split(",", -1).length;
+            if (u <= updates && complete) keep.append(l).append('\n');
+        }
+        byte[] bytes = keep.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFileWriter.write(file, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
+        return new CsvTable(file, header);
+    }
+
+    private CsvTable(Path file, String header) throws IOException {
+        this.file = file;
+        this.header = header;
+        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    void append(String row) throws IOException {
+        out.write(row);
+        out.write('\n');
+    }
+
+    void flush() throws IOException { out.flush(); }
+
+    Path file() { return file; }
+
+    /** All data rows, split at commas. */
+    static List<String[]> rows(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String[]> rows = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) rows.add(lines.get(i).split(",", -1));
+        return rows;
+    }
+
+    @Override public void close() throws IOException {
+        if (out != null) {
+            out.close();
+            out = null;
+        }
+    }
+}
