@@ -64,7 +64,8 @@ class MultiscaleModelTest {
     }
 
     /**
-     * An untrained multiscale model (Haar 2x2 prior, heatbath staple-conditional layers) as an independence-Metropolis
+     * An untrained multiscale model (Haar 2x2 prior, U(1) staple-conditional flows, a fine-lattice flow on top: the
+     * model of the Fig. 2 experiment, as built by {@link U1Models}) as an independence-Metropolis
      * proposal on 4x4 at beta = 2 reproduces the exact plaquette 0.6992519268 (DESIGN.md) within 4 sigma.
      */
     @Test
@@ -74,7 +75,11 @@ class MultiscaleModelTest {
         int batch = 1000;
         double[] logW = new double[batches * batch];
         double[] plaq = new double[batches * batch];
-        MultiscaleModel m = heatbathModel("4x4", 1.0);
+        MultiscaleModel m;
+        try (Rng init = new Rng(25, OPT)) {
+            m = U1Models.multiscale(Lattice.parse("2x2"), Lattice.parse("4x4"), new U1Models.Spec(2, 8, new int[] {16, 16}, 1.0,
+                    new org.gaugeflow.flow.u1.U1FineLatticeFlow.Architecture(2, 8, new int[] {8, 8}, 3)), OPT, init);
+        }
         WilsonAction action = new WilsonAction(beta);
         try (Rng rng = new Rng(23, OPT); NoGradGuard g = new NoGradGuard()) {
             for (int b = 0; b < batches; b++) {
