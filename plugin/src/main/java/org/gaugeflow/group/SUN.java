@@ -51,9 +51,17 @@ public final class SUN implements GaugeGroup {
      * factor is computed by Higham's scaled Newton iteration X <- (zeta X + (zeta X)^{-dag}) / 2,
      * which is differentiable with no eigenvalue gaps in its gradient (stable for near-degenerate and
      * near-singular M), and leaves unitary matrices unchanged.
+     *
+     * <p>Branch cut of the N-th root: a sum of two SU(N) matrices has a real determinant
+     * (det(A + B) = prod_k 2 cos(phi_k / 2) for A^dag B = diag(e^{i phi})), so det = -1 -- the principal
+     * branch cut -- happens on a set of positive measure for staple sums, where rounding would pick between
+     * center elements and break gauge covariance. The projection is therefore applied to e^{i gamma} M with a
+     * fixed gamma (N gamma = 1.2 < pi for N >= 3), which moves the cut to a set of measure zero; the result is
+     * still in SU(N), equals M on SU(N), and is covariant: Proj(O1 M O2^dag) = O1 Proj(M) O2^dag.
      */
     @Override public Tensor project(Tensor m) {
-        Tensor x = m;
+        Tensor x = m.mul(new Scalar(new org.bytedeco.pytorch.DoubleComplex(Math.cos(branchCutRotation()),
+                Math.sin(branchCutRotation()))));
         for (int k = 0; k < POLAR_SCALED_ITERATIONS + POLAR_PLAIN_ITERATIONS; k++) {
             Tensor invDagger = inverseDagger(x);
             if (k < POLAR_SCALED_ITERATIONS) {
@@ -72,23 +80,41 @@ public final class SUN implements GaugeGroup {
      * elementwise products, far cheaper than LAPACK on many tiny matrices. Other N use linalg_inv.
      */
     public Tensor inverseDagger(Tensor x) {
-        Tensor cof;
+        Tensor cof = cofactors(x);
+        if (cof == null) return Tensors.dagger(torch.linalg_inv(x));
+        return cof.div(determinantFromCofactors(x, cof).unsqueeze(-1).unsqueeze(-1)).conj().resolve_conj();
+    }
+
+    /** det X; by cofactors for N = 2, 3 (the backward of batched linalg_det on tiny matrices is very slow). */
+    public Tensor determinant(Tensor x) {
+        Tensor cof = cofactors(x);
+        return cof == null ? torch.linalg_det(x) : determinantFromCofactors(x, cof);
+    }
+
+    /** The cofactor matrix C (X^{-1} = C^T / det X) for N = 2, 3; null for other N. */
+    private Tensor cofactors(Tensor x) {
         if (n == 2) {
             // C = [[d, -c], [-b, a]] for X = [[a, b], [c, d]]: swap both the rows and the columns, negate off-diagonal
-            Tensor swapped = x.flip(new long[] {-2, -1});
-            cof = swapped.mul(offDiagonalSign(x));
-        } else if (n == 3) {
+            return x.flip(new long[] {-2, -1}).mul(offDiagonalSign(x));
+        }
+        if (n == 3) {
+            // rows of C are cross products of the rows of X: C_i = r_{i+1} x r_{i+2}
             Tensor r1 = Tensors.shift(x, -2, 1); // row i -> row i+1
             Tensor r2 = Tensors.shift(x, -2, 2); // row i -> row i+2
-            cof = Tensors.shift(r1, -1, 1).mul(Tensors.shift(r2, -1, 2))
+            return Tensors.shift(r1, -1, 1).mul(Tensors.shift(r2, -1, 2))
                     .sub(Tensors.shift(r1, -1, 2).mul(Tensors.shift(r2, -1, 1)));
-        } else {
-            return Tensors.dagger(torch.linalg_inv(x));
         }
-        Tensor det = x.mul(cof).sum(new long[] {-1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
-                .narrow(-1, 0, 1).unsqueeze(-1); // expansion along row 0, shape [..., 1, 1]
-        return cof.div(det).conj().resolve_conj();
+        return null;
     }
+
+    /** Laplace expansion along row 0, shape [...]. */
+    private static Tensor determinantFromCofactors(Tensor x, Tensor cof) {
+        return x.select(-2, 0).mul(cof.select(-2, 0)).sum(new long[] {-1}, false,
+                new org.bytedeco.pytorch.ScalarTypeOptional());
+    }
+
+    /** gamma of the branch-cut rotation in {@link #project}: 0.4 for N <= 3, N gamma = 1.2 beyond. */
+    private double branchCutRotation() { return n <= 3 ? 0.4 : 1.2 / n; }
 
     private static Tensor offDiagonalSign(Tensor like) {
         double[] sign = {1, -1, -1, 1};
@@ -128,7 +154,7 @@ public final class SUN implements GaugeGroup {
 
     /** U / det(U)^{1/N} with the principal branch of the N-th root of det's phase. */
     private Tensor removeDeterminantPhase(Tensor u) {
-        Tensor phi = torch.linalg_det(u).angle().div(new Scalar((double) -n));
+        Tensor phi = determinant(u).angle().div(new Scalar((double) -n));
         Tensor phase = torch.polar(torch.ones_like(phi), phi);
         return u.mul(phase.unsqueeze(-1).unsqueeze(-1));
     }

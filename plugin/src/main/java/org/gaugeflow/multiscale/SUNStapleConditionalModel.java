@@ -112,7 +112,7 @@ public final class SUNStapleConditionalModel extends Module implements StapleCon
         Tensor a = alpha.select(0, it).to(context.scalar_type());
         Tensor weighted = context.mul(a.view(staples, 1, 1)).sum(new long[] {-3}, false,
                 new org.bytedeco.pytorch.ScalarTypeOptional());
-        return org.gaugeflow.flow.spectral.StapleProjection.project(group, weighted);
+        return group.project(weighted);
     }
 
     /** Gauge-invariant context features [B, sites..., F] of the staples. */

@@ -132,7 +132,7 @@ public final class SUNCouplingLayer extends Module implements Transform {
             Tensor sPlus = Loops.stapleB(f, mu, nu);
             Tensor sMinus = Loops.stapleA(f, mu, nu);
             Tensor al = alpha.to(sPlus.scalar_type());
-            q = org.gaugeflow.flow.spectral.StapleProjection.project(group, sPlus.mul(al.select(0, 0)).add(sMinus.mul(al.select(0, 1))));
+            q = group.project(sPlus.mul(al.select(0, 0)).add(sMinus.mul(al.select(0, 1))));
             loop = dagger(sPlus).matmul(sMinus);   // a 2x1 loop through both staples, without U_mu(x)
         }
         Tensor tr = Tensors.trace(loop).div(new Scalar((double) n));

@@ -1,4 +1,4 @@
-package org.gaugeflow.flow.spectral;
+package org.gaugeflow.group;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Eq. (13) for the effective loops: unitary, det 1, identity on SU(N), covariant, finite gradients near singular input. */
-class StapleProjectionTest {
+class PolarProjectionTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void polarProjection(int n) {
@@ -21,7 +21,7 @@ class StapleProjectionTest {
         try (PointerScope s = new PointerScope(); Rng rng = new Rng(3, FieldOptions.CPU_DOUBLE)) {
             Tensor a = g.haar(rng, 300), b = g.haar(rng, 300);
             Tensor m = a.add(b);                                         // real determinant: the branch-cut case
-            Tensor p = StapleProjection.project(g, m);
+            Tensor p = g.project(m);
             Tensor eye = g.identity(FieldOptions.CPU_DOUBLE, 300);
             assertTrue(Tensors.maxAbs(p.matmul(Tensors.dagger(p)).sub(eye)) < 1e-12, "not unitary");
             assertTrue(Tensors.maxAbs(torch.linalg_det(p).sub(Tensors.scalar(1))) < 1e-12, "det != 1");
@@ -31,9 +31,9 @@ class StapleProjectionTest {
             Tensor hh = h.div(ph);
             assertTrue(Tensors.maxAbs(hh.sub(Tensors.dagger(hh))) < 1e-10, "not the polar factor");
             // identity on SU(N) and covariance
-            assertTrue(Tensors.maxAbs(StapleProjection.project(g, a).sub(a)) < 1e-12, "moves group elements");
+            assertTrue(Tensors.maxAbs(g.project(a).sub(a)) < 1e-12, "moves group elements");
             Tensor o1 = g.haar(rng, 300), o2 = g.haar(rng, 300);
-            Tensor lhs = StapleProjection.project(g, o1.matmul(m).matmul(Tensors.dagger(o2)));
+            Tensor lhs = g.project(o1.matmul(m).matmul(Tensors.dagger(o2)));
             Tensor rhs = o1.matmul(p).matmul(Tensors.dagger(o2));
             assertTrue(Tensors.maxAbs(lhs.sub(rhs)) < 1e-10, "not covariant: " + Tensors.maxAbs(lhs.sub(rhs)));
             // agrees with the core's Eq. (13) up to the center element of the moved branch cut
@@ -47,7 +47,7 @@ class StapleProjectionTest {
             sv[n - 1] = 1e-7;
             Tensor sing = a.matmul(torch.diag_embed(Tensors.fromArray(sv, n).to(a.scalar_type()))).matmul(b);
             Tensor x = sing.detach().clone().set_requires_grad(true);
-            Tensors.reTrace(StapleProjection.project(g, x).matmul(rng.complexNormal(300, n, n))).sum().backward();
+            Tensors.reTrace(g.project(x).matmul(rng.complexNormal(300, n, n))).sum().backward();
             assertTrue(torch.isfinite(x.grad()).all().item_bool(), "non-finite gradient near singular input");
         }
     }
