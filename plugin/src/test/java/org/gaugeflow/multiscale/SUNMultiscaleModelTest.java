@@ -74,42 +74,14 @@ class SUNMultiscaleModelTest {
                 }
             }
         }
-        java.util.Random u = new java.util.Random(11);
-        int current = 0;
-        int accepted = 0;
-        double[] chain = new double[logW.length];
-        for (int i = 0; i < logW.length; i++) {
-            if (i > 0 && Math.log(u.nextDouble()) < logW[i] - logW[current]) {
-                current = i;
-                accepted++;
-            }
-            chain[i] = plaq[current];
-        }
+        IndependenceMetropolis.Result r = IndependenceMetropolis.run(logW, plaq, 11, logW.length / 40); // 40 bins
         double exact = 0.1286278;
-        double[] est = binned(chain, 40);
-        double acceptance = accepted / (double) logW.length;
+        double[] est = {r.mean(), r.error()};
+        double acceptance = r.acceptance();
         assertTrue(acceptance > 0.02, "acceptance " + acceptance + " too low for a meaningful test");
         assertTrue(Math.abs(est[0] - exact) < 4 * est[1], "plaquette " + est[0] + " +- " + est[1] + ", exact " + exact
                 + " (acceptance " + acceptance + ")");
         System.out.printf("IMH SU(3) 4x4 beta=2: plaquette %.5f +- %.5f (exact %.7f), acceptance %.3f%n", est[0], est[1],
                 exact, acceptance);
-    }
-
-    /** Mean and its error from {@code bins} equal blocks (autocorrelation-aware for blocks much longer than tau). */
-    static double[] binned(double[] x, int bins) {
-        int len = x.length / bins;
-        double[] means = new double[bins];
-        double total = 0;
-        for (int b = 0; b < bins; b++) {
-            double s = 0;
-            for (int i = 0; i < len; i++) s += x[b * len + i];
-            means[b] = s / len;
-            total += means[b];
-        }
-        double mean = total / bins;
-        double var = 0;
-        for (double v : means) var += (v - mean) * (v - mean);
-        var /= bins - 1;
-        return new double[] {mean, Math.sqrt(var / bins)};
     }
 }
