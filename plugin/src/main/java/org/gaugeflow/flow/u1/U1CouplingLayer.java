@@ -44,6 +44,9 @@ public final class U1CouplingLayer extends Module implements Transform {
 
     public CouplingMask mask() { return mask; }
 
+    /** How the context network is evaluated on the active rows (the same numbers either way; see {@link ContextNet.Evaluation}). */
+    public void contextEvaluation(ContextNet.Evaluation e) { net.evaluation(e); }
+
     /** P_munu(x) = theta_mu(x) + theta_nu(x+mu) - theta_mu(x+nu) - theta_nu(x), shape [B, L_{d-1}..L_0]. */
     static Tensor plaquetteAngle(Tensor theta, int d, int mu, int nu) {
         Tensor tmu = theta.select(1, mu);

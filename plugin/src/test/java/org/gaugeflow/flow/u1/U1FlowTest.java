@@ -133,29 +133,74 @@ class U1FlowTest {
         }
     }
 
-    /** The stride-4 last layer equals the full network's output on the active rows. */
+    /**
+     * Every evaluation of the context network on the active rows (full lattice, stride-4 last layer,
+     * receptive-field bands), with either convolution kernel, equals the full network's output there,
+     * for rows along either lattice direction, every offset, and 1, 2 or 3 layers with kernels 1, 3, 5.
+     */
     @Test
     void contextNetOnActiveRowsEqualsTheFullNetwork() {
-        try (Rng rng = new Rng(21, O)) {
-            ContextNet net = new ContextNet(2, new int[] {5, 6}, 7, 3, O, rng);
-            try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                Tensor x = rng.normal(3, 2, 8, 12);
-                Tensor full = net.apply(x);
-                net.path = ContextNet.ConvPath.CONV2D;
-                Tensor viaConv = net.apply(x);
-                Tensor viaConvRows = net.apply(x, 2, 1);
-                net.path = ContextNet.ConvPath.IM2COL;
-                assertTrue(Tensors.maxAbs(net.apply(x).sub(viaConv)) < 1e-12, "im2col path != conv2d");
-                assertTrue(Tensors.maxAbs(net.apply(x, 2, 1).sub(viaConvRows)) < 1e-12, "strided im2col path != conv2d");
-                net.path = ContextNet.ConvPath.AUTO;
-                for (int dim = 2; dim <= 3; dim++) {
-                    for (int off = 0; off < 4; off++) {
-                        Tensor rows = net.apply(x, dim, off);
-                        Tensor want = full.slice(dim, new org.bytedeco.pytorch.LongOptional(off),
-                                new org.bytedeco.pytorch.LongOptional(full.size(dim)), 4);
-                        assertTrue(Tensors.maxAbs(rows.sub(want)) < 1e-12, "dim " + dim + " offset " + off);
+        int[][] hiddens = {{}, {5}, {5, 6}};
+        for (int kernel : new int[] {1, 3, 5}) {
+            for (int[] hidden : hiddens) {
+                try (Rng rng = new Rng(21, O)) {
+                    ContextNet net = new ContextNet(2, hidden, 7, kernel, O, rng);
+                    try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                        Tensor x = rng.normal(3, 2, 8, 12);
+                        Tensor full = net.apply(x);
+                        net.path = ContextNet.ConvPath.CONV2D;
+                        Tensor viaConv = net.apply(x);
+                        net.path = ContextNet.ConvPath.IM2COL;
+                        assertTrue(Tensors.maxAbs(net.apply(x).sub(viaConv)) < 1e-12, "im2col path != conv2d");
+                        for (ContextNet.ConvPath path : ContextNet.ConvPath.values()) {
+                            net.path = path;
+                            for (ContextNet.Evaluation ev : ContextNet.Evaluation.values()) {
+                                net.evaluation(ev);
+                                for (int dim = 2; dim <= 3; dim++) {
+                                    for (int off = 0; off < 4; off++) {
+                                        Tensor rows = net.apply(x, dim, off);
+                                        Tensor want = full.slice(dim, new org.bytedeco.pytorch.LongOptional(off),
+                                                new org.bytedeco.pytorch.LongOptional(full.size(dim)), 4);
+                                        assertEquals(java.util.Arrays.toString(want.sizes().vec().get()),
+                                                java.util.Arrays.toString(rows.sizes().vec().get()));
+                                        assertTrue(Tensors.maxAbs(rows.sub(want)) < 1e-12, path + " " + ev + " dim " + dim
+                                                + " offset " + off + " kernel " + kernel + " hidden " + java.util.Arrays.toString(hidden));
+                                    }
+                                }
+                            }
+                        }
+                        net.path = ContextNet.ConvPath.AUTO;
+                        net.evaluation(ContextNet.Evaluation.BANDS);
                     }
                 }
+            }
+        }
+    }
+
+    /** The band evaluation's gradients (inputs and weights) equal the full-lattice evaluation's. */
+    @Test
+    void contextNetBandsGradientEqualsFullLattice() {
+        try (Rng rng = new Rng(22, O)) {
+            ContextNet net = new ContextNet(2, new int[] {4, 5}, 6, 3, O, rng);
+            try (PointerScope s = new PointerScope()) {
+                Tensor x = rng.normal(2, 2, 8, 8);
+                Tensor probe = rng.normal(2, 6, 8, 2);
+                Tensor[] grads = new Tensor[2];
+                Tensor[] wgrads = new Tensor[2];
+                int i = 0;
+                for (ContextNet.Evaluation ev : new ContextNet.Evaluation[] {ContextNet.Evaluation.FULL_LATTICE, ContextNet.Evaluation.BANDS}) {
+                    net.evaluation(ev);
+                    Tensor xi = x.detach().clone().set_requires_grad(true);
+                    org.bytedeco.pytorch.TensorVector prms = net.parameters();
+                    for (long k = 0; k < prms.size(); k++) if (prms.get(k).grad().defined()) prms.get(k).grad().zero_();
+                    net.apply(xi, 3, 2).mul(probe).sum().backward();
+                    grads[i] = xi.grad().clone();
+                    wgrads[i] = prms.get(2).grad().clone();
+                    i++;
+                }
+                net.evaluation(ContextNet.Evaluation.BANDS);
+                assertTrue(Tensors.maxAbs(grads[0].sub(grads[1])) < 1e-12, "input gradient");
+                assertTrue(Tensors.maxAbs(wgrads[0].sub(wgrads[1])) < 1e-12, "weight gradient");
             }
         }
     }
