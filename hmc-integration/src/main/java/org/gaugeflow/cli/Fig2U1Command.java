@@ -22,7 +22,7 @@ import org.gaugeflow.group.U1;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.multiscale.ReverseKl;
 import org.gaugeflow.multiscale.U1Models;
-import org.gaugeflow.physics.U1PartitionFunction2D;
+import org.gaugeflow.physics.ExactU1TwoD;
 import org.gaugeflow.physics.WilsonAction;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Precision;
@@ -104,7 +104,7 @@ final class Fig2U1Command implements Callable<Integer> {
     record Row(double beta, String model, long params, int steps, double trainSeconds, double ess, double klMinusLogZ, double kl) {}
 
     /** Exact log Z of 2D U(1) (Eq. (3) needs it to turn E_q[log q + S] into the KL divergence). */
-    static double logZ(double beta, Lattice target) { return U1PartitionFunction2D.logZ(beta, target.volume()); }
+    static double logZ(double beta, Lattice target) { return ExactU1TwoD.logZ(beta, target.volume()); }
 
     @Override public Integer call() throws IOException {
         TorchRuntime.configure();

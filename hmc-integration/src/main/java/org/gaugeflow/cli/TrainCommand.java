@@ -13,7 +13,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.bytedeco.pytorch.Module;
 import org.gaugeflow.group.U1;
-import org.gaugeflow.physics.U1PartitionFunction2D;
+import org.gaugeflow.physics.ExactU1TwoD;
 import org.gaugeflow.tensor.Rng;
 import org.gaugeflow.tensor.TorchRuntime;
 import org.gaugeflow.training.Checkpoint;
@@ -140,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** log Z of 2D U(1) is known exactly (DESIGN.md); null otherwise. */
     static Double exactLogZ(RunConfig.Theory th) {
-        if (th.group() == U1.INSTANCE && th.lattice().dims() == 2) return U1PartitionFunction2D.logZ(th.beta(), th.lattice().volume());
+        if (th.group() == U1.INSTANCE && th.lattice().dims() == 2) return ExactU1TwoD.logZ(th.beta(), th.lattice().volume());
         return null;
     }
 

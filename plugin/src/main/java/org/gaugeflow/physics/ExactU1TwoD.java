@@ -6,7 +6,7 @@ package org.gaugeflow.physics;
  * character expansion Z = sum_n I_n(beta)^V and a loop enclosing A plaquettes has
  * <W> = sum_n I_n^(V-A) (I_(n-1)^A + I_(n+1)^A) / 2 / Z. The topological susceptibility comes from
  * the theta-deformed Z(s) = sum_n b_n(s)^V with b_n(s) = (1/2 pi) int e^(beta cos phi) cos((n+s) phi) dphi:
- * <Q^2> = -Z''(0) / ((2 pi)^2 Z(0)).
+ * <Q^2> = -Z''(0) / ((2 pi)^2 Z(0)). log Z itself turns the training loss into an exact KL.
  *
  * <p>All sums are over ratios to the n = 0 term, so large volumes neither overflow nor underflow.
  */
@@ -80,6 +80,15 @@ public final class ExactU1TwoD {
         for (int n = -nMax; n <= nMax; n++) z += Math.pow(ratio(n), volume);
         return z;
     }
+
+    /**
+     * log Z with respect to the normalized Haar measure on every link, Z = sum_n I_n(beta)^V: turns a
+     * reverse-KL training loss into an exact KL and checks log Z estimates.
+     */
+    public double logZ() { return volume * logBesselI(0, beta) + Math.log(partitionRatio()); }
+
+    /** log Z for the given beta and number of plaquettes V (see {@link #logZ()}). */
+    public static double logZ(double beta, long volume) { return new ExactU1TwoD(beta, volume).logZ(); }
 
     /** <cos phi_P> = <Re P>, the average plaquette. */
     public double plaquette() { return wilsonLoop(1); }

@@ -25,6 +25,26 @@ class ExactU1TwoDTest {
         }
     }
 
+    /**
+     * log Z: Z(V = 1) = sum_n I_n(beta) = e^beta (the generating function at t = 1); Z(beta = 0) = 1;
+     * d log Z / d beta = V <cos phi_P>; and the values of an independent evaluation (e^{-beta} I_n by the
+     * trapezoid rule on 4096 intervals, spectrally exact here), which the training reports used before.
+     */
+    @Test
+    void logPartitionFunction() {
+        for (double beta : new double[] {0.5, 2, 6, 12}) assertEquals(beta, ExactU1TwoD.logZ(beta, 1), 1e-12 * beta);
+        assertEquals(0.0, ExactU1TwoD.logZ(0, 64), 1e-14);
+        for (double beta : new double[] {1, 2, 4}) {
+            double h = 1e-4;
+            double dlogZ = (ExactU1TwoD.logZ(beta + h, 64) - ExactU1TwoD.logZ(beta - h, 64)) / (2 * h);
+            assertEquals(new ExactU1TwoD(beta, 64).plaquette(), dlogZ / 64, 1e-8, "beta " + beta);
+        }
+        assertEquals(52.73558665510833, ExactU1TwoD.logZ(2, 64), 1e-10);
+        assertEquals(155.19842583416647, ExactU1TwoD.logZ(4, 64), 1e-10);
+        assertEquals(269.32947692485993, ExactU1TwoD.logZ(6, 64), 1e-10);
+        assertEquals(10085.890559081312, ExactU1TwoD.logZ(12, 1024), 1e-8);
+    }
+
     @Test
     void besselFunctionsMatchKnownValues() {
         // Abramowitz & Stegun table 9.8 / standard values

@@ -11,7 +11,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.gaugeflow.flow.u1.U1FineLatticeFlow;
 import org.gaugeflow.group.U1;
 import org.gaugeflow.lattice.Lattice;
-import org.gaugeflow.physics.U1PartitionFunction2D;
+import org.gaugeflow.physics.ExactU1TwoD;
 import org.gaugeflow.physics.WilsonAction;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Precision;
@@ -49,7 +49,7 @@ class ReverseKlTrainerTest {
         Lattice lat = Lattice.parse("8x8");
         FieldOptions o = FieldOptions.cpu(Precision.FLOAT);
         WilsonAction action = new WilsonAction(2.0);
-        double logZ = U1PartitionFunction2D.logZ(2.0, 64);
+        double logZ = ExactU1TwoD.logZ(2.0, 64);
         U1FineLatticeFlow m = model(lat, 8, new int[] {8, 8}, o, 1);
         try (ReverseKlTrainer<U1FineLatticeFlow> t = new ReverseKlTrainer<>(m, U1.INSTANCE, lat, action,
                 config(128, 300, 0.01, GradientEstimator.REPARAMETERIZED, o));
@@ -62,7 +62,7 @@ class ReverseKlTrainerTest {
                     before.ess(), after.ess(), before.kl(logZ), after.kl(logZ), last.stats().loss());
             // Haar prior: exact ESS = E[e^-S]^2 / E[e^-2S] = Z(beta)^2 / Z(2 beta), about 1e-22 here; an ESS
             // measured on n samples cannot fall below ~1/n, so the untrained model reads ~1/1024
-            double priorEss = Math.exp(2 * logZ - U1PartitionFunction2D.logZ(4.0, 64));
+            double priorEss = Math.exp(2 * logZ - ExactU1TwoD.logZ(4.0, 64));
             assertTrue(priorEss < 1e-20, "prior ESS " + priorEss);
             // trained: 20x the 1/n floor of 2048 samples, 1e20x the prior's ESS; the exact KL drops > 6x
             assertTrue(after.ess() > 0.01, "ESS after training " + after.ess());
@@ -167,9 +167,9 @@ class ReverseKlTrainerTest {
     @Test
     void exactPartitionFunctionMatchesThePlaquetteTable() {
         double h = 1e-4;
-        double p2 = (U1PartitionFunction2D.logZ(2 + h, 64) - U1PartitionFunction2D.logZ(2 - h, 64)) / (2 * h) / 64;
+        double p2 = (ExactU1TwoD.logZ(2 + h, 64) - ExactU1TwoD.logZ(2 - h, 64)) / (2 * h) / 64;
         assertEquals(0.6977746580, p2, 1e-7);
-        double p6 = (U1PartitionFunction2D.logZ(6 + h, 64) - U1PartitionFunction2D.logZ(6 - h, 64)) / (2 * h) / 64;
+        double p6 = (ExactU1TwoD.logZ(6 + h, 64) - ExactU1TwoD.logZ(6 - h, 64)) / (2 * h) / 64;
         assertEquals(0.9124549149, p6, 1e-7);
     }
 }
