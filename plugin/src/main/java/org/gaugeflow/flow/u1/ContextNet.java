@@ -120,10 +120,12 @@ public final class ContextNet extends Module {
     }
 
     /** Circular padding by p on both spatial dims (concatenation: about 2.5x faster than pad(circular) here). */
-    private static Tensor circularPad(Tensor x, int p) {
-        long h = x.size(2), w = x.size(3);
-        x = torch.cat(new TensorVector(x.narrow(3, w - p, p), x, x.narrow(3, 0, p)), 3);
-        return torch.cat(new TensorVector(x.narrow(2, h - p, p), x, x.narrow(2, 0, p)), 2);
+    private static Tensor circularPad(Tensor x, int p) { return wrap(wrap(x, 3, p), 2, p); }
+
+    /** Periodic padding by p along one dim: its last p entries before, its first p after. */
+    private static Tensor wrap(Tensor x, int dim, int p) {
+        long n = x.size(dim);
+        return torch.cat(new TensorVector(x.narrow(dim, n - p, p), x, x.narrow(dim, 0, p)), dim);
     }
 
     private Tensor applyStrided(Tensor x, int rowDim, int offset) {
@@ -158,16 +160,18 @@ public final class ContextNet extends Module {
         long h = 2L * n * p + 1;                 // receptive field of one output row
         long w = cols + 2L * (n - 1) * p;        // columns: valid convolutions down to exactly L_0 before the last layer
         Tensor index = bandIndex(rows, cols, offset, h, w, n * p, (n - 1) * p, x.device());
-        Tensor g = x.flatten(2, 3).index_select(2, index)
-                .view(batch, channels, bands, h, w).permute(0, 2, 1, 3, 4).reshape(batch * bands, channels, h, w);
-        // oneDNN's convolutions (float32) are faster on channels-last activations, and keep that layout
-        boolean channelsLast = !im2col(g);
-        if (channelsLast) g = g.contiguous(torch.MemoryFormat.ChannelsLast);
+        Tensor g = x.flatten(2, 3).index_select(2, index).view(batch, channels, bands, h, w);
+        // bands stacked along the batch: [B L/4, C, h, w]; oneDNN's convolutions (float32) are faster on
+        // channels-last activations (and keep that layout), so lay the bands out that way in the one copy
+        boolean channelsLast = !im2col(x);
+        g = channelsLast
+                ? g.permute(0, 2, 3, 4, 1).reshape(batch * bands, h, w, channels).permute(0, 3, 1, 2)
+                : g.permute(0, 2, 1, 3, 4).reshape(batch * bands, channels, h, w);
         long[] unit = {1, 1};
         for (int l = 0; l < n; l++) {
             Tensor wt = transposed ? weights.get(l).transpose(2, 3) : weights.get(l);
             if (l == n - 1 && p > 0) { // the columns are exactly L_0 again: pad them periodically for the last layer
-                g = torch.cat(new TensorVector(g.narrow(3, cols - p, p), g, g.narrow(3, 0, p)), 3);
+                g = wrap(g, 3, p);
                 if (channelsLast) g = g.contiguous(torch.MemoryFormat.ChannelsLast);
             }
             g = conv(g, wt, biases.get(l), unit);
