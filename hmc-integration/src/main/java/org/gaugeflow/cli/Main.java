@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gaugeflow", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Multiscale normalizing flows for lattice gauge theory.",
-        subcommands = {InfoCommand.class, DemoCommand.class, TrainCommand.class, EvalCommand.class, SampleCommand.class,
+        subcommands = {InfoCommand.class, DemoCommand.class, TrainCommand.class, EvalCommand.class, CompareCommand.class, SampleCommand.class,
                 HmcCommand.class, IldgCommand.class, ExperimentCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 

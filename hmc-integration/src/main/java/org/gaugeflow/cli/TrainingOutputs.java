@@ -77,17 +77,24 @@ final class TrainingOutputs {
         XYChart ess = new XYChartBuilder().width(640).height(420).title(title + ": ESS (Eq. 4), training batch").xAxisTitle("step").yAxisTitle("ESS").build();
         ess.addSeries("ess", x, rows.stream().mapToDouble(Row::ess).toArray()).setMarker(SeriesMarkers.NONE);
         ess.getStyler().setLegendVisible(false);
-        BufferedImage a = BitmapEncoder.getBufferedImage(loss);
-        BufferedImage c = BitmapEncoder.getBufferedImage(ess);
+        writeSideBySide(loss, ess, dir.resolve(PLOT));
+    }
+
+    /** Two charts side by side in one PNG, written to a temporary name and renamed. */
+    static void writeSideBySide(XYChart left, XYChart right, Path file) throws IOException {
+        BufferedImage a = BitmapEncoder.getBufferedImage(left);
+        BufferedImage c = BitmapEncoder.getBufferedImage(right);
         BufferedImage both = new BufferedImage(a.getWidth() + c.getWidth(), Math.max(a.getHeight(), c.getHeight()), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = both.createGraphics();
         g.drawImage(a, 0, 0, null);
         g.drawImage(c, a.getWidth(), 0, null);
         g.dispose();
-        Path tmp = dir.resolve(PLOT + ".tmp");
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
             ImageIO.write(both, "png", out);
         }
-        Files.move(tmp, dir.resolve(PLOT), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -48,6 +48,24 @@ class TrainCommandTest {
         try (var files = Files.list(out)) {
             assertTrue(files.noneMatch(p -> p.toString().endsWith(".tmp")));
         }
+
+        // compare: the run against itself, a plot and no temporary file; a folder without metrics is refused
+        Path png = tmp.resolve("plots/cmp.png");
+        assertEquals(0, Main.execute("compare", out.toString(), out.toString(), "--out", png.toString(), "--smooth", "2"));
+        assertTrue(Files.size(png) > 1000);
+        assertTrue(Files.notExists(tmp.resolve("plots/cmp.png.tmp")));
+        assertEquals(2, Main.execute("compare", tmp.toString(), "--out", png.toString()));
+        assertEquals(2, Main.execute("compare", out.toString(), "--out", tmp.resolve("cmp.jpg").toString()));
+    }
+
+    @Test
+    void runningMeanSkipsNonPositiveValues() {
+        double[] r = CompareCommand.runningMean(new double[] {1, 3, 0, 5}, 2);
+        assertEquals(1.0, r[0]);
+        assertEquals(2.0, r[1]);
+        assertEquals(3.0, r[2]);
+        assertEquals(5.0, r[3]);
+        assertTrue(Double.isNaN(CompareCommand.runningMean(new double[] {0}, 3)[0]));
     }
 
     @Test
