@@ -20,7 +20,12 @@ import org.gaugeflow.tensor.Tensors;
  * cos and sin of the frozen plaquettes P_munu, a {@link CircularSpline} maps each active plaquette
  * P -> P' = h(P), and the updated link becomes theta_mu(x) + P'(x) - P(x). Plaquettes are gauge
  * invariant, so the layer commutes with gauge transformations; log|det| = sum over active plaquettes
- * of log h'(P). The context network is 2D (d = 2); the masks are general in d.
+ * of log h'(P).
+ *
+ * <p>In d > 2 the context network reads the layer's (mu, nu) planes: every plane, at fixed values of the
+ * other d - 2 coordinates, is one 2D sample of the network (those coordinates fold into the batch). A
+ * plane's frozen plaquettes condition its active ones; plaquettes of other planes are not read, which keeps
+ * the layer triangular and equivariant exactly as in d = 2.
  */
 public final class U1CouplingLayer extends Module implements Transform {
     private final Lattice lattice;
@@ -31,9 +36,6 @@ public final class U1CouplingLayer extends Module implements Transform {
 
     public U1CouplingLayer(Lattice lattice, CouplingMask mask, int bins, int[] hidden, int kernel,
                            FieldOptions options, Rng init) {
-        if (lattice.dims() != 2) {
-            throw new IllegalArgumentException("lattice " + lattice + ": the U(1) coupling layer's context network expects d = 2");
-        }
         mask.check(lattice);
         this.lattice = lattice;
         this.mask = mask;
@@ -61,22 +63,60 @@ public final class U1CouplingLayer extends Module implements Transform {
     private Transformed couple(Tensor theta, boolean inverse) {
         int d = lattice.dims();
         int mu = mask.mu();
-        Tensor p = plaquetteAngle(theta, d, mu, mask.nu());
+        Tensor p = plaquetteAngle(theta, d, mu, mask.nu());          // [B, L_{d-1}, ..., L_0]
+        Plane plane = new Plane(p, d, mask);
+        Tensor pp = plane.fold(p);                                      // [B', L_a, L_b]: the (mu, nu) planes
         Tensor f = frozen.to(p.scalar_type());
-        Tensor in = torch.stack(new TensorVector(torch.cos(p).mul(f), torch.sin(p).mul(f)), 1); // [B, 2, L1, L0]
-        long nuDim = mask.nuDim(d);
-        // spline parameters on the active rows only: [B, 3K, rows] -> [B, rows..., 3K]
-        Tensor paramsActive = net.apply(in, (int) nuDim + 1, mask.offset()).permute(0, 2, 3, 1);
-        long len = lattice.extent(mask.nu());
+        Tensor in = torch.stack(new TensorVector(plane.fold(torch.cos(p).mul(f)), plane.fold(torch.sin(p).mul(f))), 1); // [B', 2, L_a, L_b]
+        // spline parameters on the active rows only: [B', 3K, rows...] -> [B', rows..., 3K]
+        Tensor paramsActive = net.apply(in, (int) plane.rowDim + 1, mask.offset()).permute(0, 2, 3, 1);
         LongOptional start = new LongOptional(mask.offset());
-        LongOptional end = new LongOptional(len);
-        Tensor pActive = CircularSpline.reduce(p.slice(nuDim, start, end, 4));
+        LongOptional end = new LongOptional(pp.size(plane.rowDim));
+        Tensor pActive = CircularSpline.reduce(pp.slice(plane.rowDim, start, end, 4));
         CircularSpline.Result r = inverse ? spline.inverse(pActive, paramsActive) : spline.forward(pActive, paramsActive);
-        Tensor delta = torch.zeros_like(p).slice_scatter(r.value().sub(pActive), nuDim, start, end, 4);
+        Tensor delta = plane.unfold(torch.zeros_like(pp).slice_scatter(r.value().sub(pActive), plane.rowDim, start, end, 4));
         Tensor[] dirs = new Tensor[d];
         for (int a = 0; a < d; a++) dirs[a] = a == mu ? theta.select(1, a).add(delta) : theta.select(1, a);
         Tensor out = torch.stack(new TensorVector(dirs), 1);
-        Tensor logDet = r.logDerivative().flatten(1, -1).sum(new long[] {1});
+        Tensor logDet = r.logDerivative().reshape(p.size(0), -1).sum(new long[] {1});
         return new Transformed(out, logDet);
+    }
+
+    /**
+     * The layer's (mu, nu) planes as a batch of 2D lattices: per-site tensors [B, L_{d-1}, ..., L_0] are
+     * permuted to [B, other coordinates..., L_a, L_b] (a, b: the mu and nu dims in their tensor order) and
+     * reshaped to [B', L_a, L_b]. In d = 2 this is the identity. {@code rowDim} (1 or 2) is nu's dim there.
+     */
+    private static final class Plane {
+        final long[] perm;
+        final long[] inversePerm;
+        final long[] permutedShape;
+        final long rowDim;
+
+        Plane(Tensor perSite, int d, CouplingMask mask) {
+            long nuDim = mask.nuDim(d);
+            long muDim = 1 + (d - 1 - mask.mu());
+            long a = Math.min(nuDim, muDim);
+            long b = Math.max(nuDim, muDim);
+            perm = new long[d + 1];
+            int k = 0;
+            perm[k++] = 0;
+            for (long dim = 1; dim <= d; dim++) if (dim != a && dim != b) perm[k++] = dim;
+            perm[k++] = a;
+            perm[k] = b;
+            inversePerm = new long[d + 1];
+            permutedShape = new long[d + 1];
+            for (int i = 0; i <= d; i++) {
+                inversePerm[(int) perm[i]] = i;
+                permutedShape[i] = perSite.size(perm[i]);
+            }
+            rowDim = nuDim == a ? 1 : 2;
+        }
+
+        Tensor fold(Tensor perSite) {
+            return perSite.permute(perm).reshape(-1, permutedShape[permutedShape.length - 2], permutedShape[permutedShape.length - 1]);
+        }
+
+        Tensor unfold(Tensor planes) { return planes.reshape(permutedShape).permute(inversePerm); }
     }
 }
