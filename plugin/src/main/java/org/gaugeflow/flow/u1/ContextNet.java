@@ -146,20 +146,21 @@ public final class ContextNet extends Module {
     }
 
     /**
-     * BANDS evaluation. Rows along dim 3 are handled by transposing the input and every kernel:
-     * conv(x^T, w^T) = conv(x, w)^T, so the function is the same as on the untransposed lattice.
+     * BANDS evaluation. Rows along dim 3 are handled as on the transposed lattice: the gather reads the
+     * bands transposed and every kernel is transposed, conv(x^T, w^T) = conv(x, w)^T, so the function is the
+     * same as on the untransposed lattice.
      */
     private Tensor applyBands(Tensor x, int rowDim, int offset) {
         boolean transposed = rowDim == 3;
-        if (transposed) x = x.transpose(2, 3);
         int n = weights.size();
         int p = kernel / 2;
-        long batch = x.size(0), channels = x.size(1), rows = x.size(2), cols = x.size(3);
+        long batch = x.size(0), channels = x.size(1);
+        long rows = x.size(rowDim), cols = x.size(5 - rowDim);
         if (p > cols) throw new IllegalArgumentException("kernel " + kernel + " wider than the lattice (" + cols + " columns)");
         long bands = rows / 4;
         long h = 2L * n * p + 1;                 // receptive field of one output row
         long w = cols + 2L * (n - 1) * p;        // columns: valid convolutions down to exactly L_0 before the last layer
-        Tensor index = bandIndex(rows, cols, offset, h, w, n * p, (n - 1) * p, x.device());
+        Tensor index = bandIndex(rows, cols, offset, h, w, n * p, (n - 1) * p, transposed, x.device());
         Tensor g = x.flatten(2, 3).index_select(2, index).view(batch, channels, bands, h, w);
         // bands stacked along the batch: [B L/4, C, h, w]; oneDNN's convolutions (float32) are faster on
         // channels-last activations (and keep that layout), so lay the bands out that way in the one copy
@@ -184,9 +185,12 @@ public final class ContextNet extends Module {
 
     private final Map<String, Tensor> bandIndices = new HashMap<>();
 
-    /** Flat site indices (row * cols + col, periodic) of every band: rows r - rowPad .. r + rowPad, cols -colPad .. */
-    private Tensor bandIndex(long rows, long cols, int offset, long h, long w, int rowPad, int colPad, Device device) {
-        String key = rows + "x" + cols + "@" + offset + ":" + device.str().getString();
+    /**
+     * Flat site indices into the input's [L_1 L_0] (periodic) of every band: rows r - rowPad .. r + rowPad,
+     * cols -colPad .. ; with {@code transposed} the rows run along L_0, so (row, col) sits at col * rows + row.
+     */
+    private Tensor bandIndex(long rows, long cols, int offset, long h, long w, int rowPad, int colPad, boolean transposed, Device device) {
+        String key = rows + "x" + cols + "@" + offset + (transposed ? "T" : "") + ":" + device.str().getString();
         Tensor cached = bandIndices.get(key);
         if (cached != null) return cached;
         long bands = rows / 4;
@@ -195,7 +199,10 @@ public final class ContextNet extends Module {
         for (long b = 0; b < bands; b++) {
             for (long i = 0; i < h; i++) {
                 long r = Math.floorMod(offset + 4 * b - rowPad + i, rows);
-                for (long j = 0; j < w; j++) v[k++] = r * cols + Math.floorMod(j - colPad, cols);
+                for (long j = 0; j < w; j++) {
+                    long c = Math.floorMod(j - colPad, cols);
+                    v[k++] = transposed ? c * rows + r : r * cols + c;
+                }
             }
         }
         Tensor t = Tensors.retain(torch.tensor(v).to(device, torch.ScalarType.Long));
