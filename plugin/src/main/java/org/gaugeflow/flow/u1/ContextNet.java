@@ -50,32 +50,14 @@ public final class ContextNet extends Module {
 
     public Tensor apply(Tensor x) { return apply(x, -1, 0); }
 
-    /** Which convolution kernel runs: LibTorch's conv2d, or im2col + one matrix product (BLAS). */
-    enum ConvPath { AUTO, CONV2D, IM2COL }
-
-    ConvPath path = ConvPath.AUTO;
-
     /**
-     * A valid (unpadded) convolution. float32 uses LibTorch's conv2d (oneDNN); float64 (no oneDNN kernel)
-     * uses im2col + one BLAS matrix product (measured on the shared 2-core machine, 16 layers, batch 64,
-     * 1 thread, OPENBLAS_NUM_THREADS=1: 8.3 s/step against 9.4 s/step with conv2d, in separate runs).
-     * Both give the same result (tested).
+     * A valid (unpadded) convolution, LibTorch's conv2d: oneDNN in float32; in float64 its own kernel, which on
+     * the idle 2-core machine was 3x faster than im2col + one BLAS product at batch 1024 (16 layers: 4.2 against
+     * 12.7 s per training step) and needed a third of the memory (im2col's columns are kept for the backward
+     * pass: 48 layers at batch 1024 did not fit in 23 GB).
      */
-    private boolean im2col(Tensor x) {
-        return path == ConvPath.IM2COL || (path == ConvPath.AUTO && x.scalar_type().value == torch.ScalarType.Double.value);
-    }
-
-    private Tensor conv(Tensor x, Tensor w, Tensor b, long[] stride) {
-        if (!im2col(x)) {
-            return torch.conv2d(x, w, new TensorOptional(b), stride, new long[] {0, 0}, new long[] {1, 1}, 1);
-        }
-        long batch = x.size(0);
-        long outC = w.size(0);
-        long hOut = (x.size(2) - kernel) / stride[0] + 1;
-        long wOut = (x.size(3) - kernel) / stride[1] + 1;
-        Tensor cols = torch.im2col(x, new long[] {kernel, kernel}, new long[] {1, 1}, new long[] {0, 0}, stride); // [B, C k k, H W]
-        Tensor y = w.reshape(outC, -1).matmul(cols).add(b.reshape(1, outC, 1));                               // [B, O, H W]
-        return y.reshape(batch, outC, hOut, wOut);
+    private static Tensor conv(Tensor x, Tensor w, Tensor b, long[] stride) {
+        return torch.conv2d(x, w, new TensorOptional(b), stride, new long[] {0, 0}, new long[] {1, 1}, 1);
     }
 
     /**
@@ -162,18 +144,14 @@ public final class ContextNet extends Module {
         long w = cols + 2L * (n - 1) * p;        // columns: valid convolutions down to exactly L_0 before the last layer
         Tensor index = bandIndex(rows, cols, offset, h, w, n * p, (n - 1) * p, transposed, x.device());
         Tensor g = x.flatten(2, 3).index_select(2, index).view(batch, channels, bands, h, w);
-        // bands stacked along the batch: [B L/4, C, h, w]; oneDNN's convolutions (float32) are faster on
-        // channels-last activations (and keep that layout), so lay the bands out that way in the one copy
-        boolean channelsLast = !im2col(x);
-        g = channelsLast
-                ? g.permute(0, 2, 3, 4, 1).reshape(batch * bands, h, w, channels).permute(0, 3, 1, 2)
-                : g.permute(0, 2, 1, 3, 4).reshape(batch * bands, channels, h, w);
+        // bands stacked along the batch: [B L/4, C, h, w]; the convolutions are faster on channels-last
+        // activations (and keep that layout), so lay the bands out that way in the one copy
+        g = g.permute(0, 2, 3, 4, 1).reshape(batch * bands, h, w, channels).permute(0, 3, 1, 2);
         long[] unit = {1, 1};
         for (int l = 0; l < n; l++) {
             Tensor wt = transposed ? weights.get(l).transpose(2, 3) : weights.get(l);
             if (l == n - 1 && p > 0) { // the columns are exactly L_0 again: pad them periodically for the last layer
-                g = wrap(g, 3, p);
-                if (channelsLast) g = g.contiguous(torch.MemoryFormat.ChannelsLast);
+                g = wrap(g, 3, p).contiguous(torch.MemoryFormat.ChannelsLast);
             }
             g = conv(g, wt, biases.get(l), unit);
             if (l < n - 1) g = torch.leaky_relu(g);

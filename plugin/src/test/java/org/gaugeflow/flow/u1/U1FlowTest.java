@@ -177,7 +177,7 @@ class U1FlowTest {
 
     /**
      * Every evaluation of the context network on the active rows (full lattice, stride-4 last layer,
-     * receptive-field bands), with either convolution kernel, equals the full network's output there,
+     * receptive-field bands) equals the full network's output there,
      * for rows along either lattice direction, every offset, and 1, 2 or 3 layers with kernels 1, 3, 5.
      */
     @Test
@@ -190,28 +190,20 @@ class U1FlowTest {
                     try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
                         Tensor x = rng.normal(3, 2, 8, 12);
                         Tensor full = net.apply(x);
-                        net.path = ContextNet.ConvPath.CONV2D;
-                        Tensor viaConv = net.apply(x);
-                        net.path = ContextNet.ConvPath.IM2COL;
-                        assertTrue(Tensors.maxAbs(net.apply(x).sub(viaConv)) < 1e-12, "im2col path != conv2d");
-                        for (ContextNet.ConvPath path : ContextNet.ConvPath.values()) {
-                            net.path = path;
-                            for (ContextNet.Evaluation ev : ContextNet.Evaluation.values()) {
-                                net.evaluation(ev);
-                                for (int dim = 2; dim <= 3; dim++) {
-                                    for (int off = 0; off < 4; off++) {
-                                        Tensor rows = net.apply(x, dim, off);
-                                        Tensor want = full.slice(dim, new org.bytedeco.pytorch.LongOptional(off),
-                                                new org.bytedeco.pytorch.LongOptional(full.size(dim)), 4);
-                                        assertEquals(java.util.Arrays.toString(want.sizes().vec().get()),
-                                                java.util.Arrays.toString(rows.sizes().vec().get()));
-                                        assertTrue(Tensors.maxAbs(rows.sub(want)) < 1e-12, path + " " + ev + " dim " + dim
-                                                + " offset " + off + " kernel " + kernel + " hidden " + java.util.Arrays.toString(hidden));
-                                    }
+                        for (ContextNet.Evaluation ev : ContextNet.Evaluation.values()) {
+                            net.evaluation(ev);
+                            for (int dim = 2; dim <= 3; dim++) {
+                                for (int off = 0; off < 4; off++) {
+                                    Tensor rows = net.apply(x, dim, off);
+                                    Tensor want = full.slice(dim, new org.bytedeco.pytorch.LongOptional(off),
+                                            new org.bytedeco.pytorch.LongOptional(full.size(dim)), 4);
+                                    assertEquals(java.util.Arrays.toString(want.sizes().vec().get()),
+                                            java.util.Arrays.toString(rows.sizes().vec().get()));
+                                    assertTrue(Tensors.maxAbs(rows.sub(want)) < 1e-12, ev + " dim " + dim
+                                            + " offset " + off + " kernel " + kernel + " hidden " + java.util.Arrays.toString(hidden));
                                 }
                             }
                         }
-                        net.path = ContextNet.ConvPath.AUTO;
                         net.evaluation(ContextNet.Evaluation.BANDS);
                     }
                 }
