@@ -56,17 +56,15 @@ public final class ContextNet extends Module {
      * 12.7 s per training step) and needed a third of the memory (im2col's columns are kept for the backward
      * pass: 48 layers at batch 1024 did not fit in 23 GB).
      */
-    private static Tensor conv(Tensor x, Tensor w, Tensor b, long[] stride) {
-        return torch.conv2d(x, w, new TensorOptional(b), stride, new long[] {0, 0}, new long[] {1, 1}, 1);
+    private static Tensor conv(Tensor x, Tensor w, Tensor b) {
+        return torch.conv2d(x, w, new TensorOptional(b), new long[] {1, 1}, new long[] {0, 0}, new long[] {1, 1}, 1);
     }
 
     /**
-     * How the network is evaluated when only every 4th row is wanted (all three give the same numbers):
+     * How the network is evaluated when only every 4th row is wanted (both give the same numbers):
      * <ul>
      *   <li>{@code FULL_LATTICE}: every layer on every site, circular padding before each layer, then the
      *       wanted rows picked out: what a straightforward implementation computes (the benchmark's peer);
-     *   <li>{@code STRIDED}: as FULL_LATTICE, but the last layer as a stride-4 convolution on the wanted
-     *       rows only;
      *   <li>{@code BANDS} (default): each wanted row's receptive field, a band of 2 n p + 1 rows
      *       (n layers, kernel 2 p + 1), is gathered once from the input with its periodic images and the
      *       bands are stacked along the batch; every layer then runs as a valid convolution and computes
@@ -74,7 +72,7 @@ public final class ContextNet extends Module {
      *       p = 1), with no padding copies between layers but one column pad before the last.
      * </ul>
      */
-    public enum Evaluation { FULL_LATTICE, STRIDED, BANDS }
+    public enum Evaluation { FULL_LATTICE, BANDS }
 
     Evaluation evaluation = Evaluation.BANDS;
 
@@ -87,18 +85,13 @@ public final class ContextNet extends Module {
      * the coupling layer reads it only on its active plaquettes. {@code rowDim} = -1 evaluates every site.
      */
     public Tensor apply(Tensor x, int rowDim, int offset) {
-        if (rowDim >= 0) {
-            if (rowDim != 2 && rowDim != 3) throw new IllegalArgumentException("row dim " + rowDim + ": expected 2 or 3");
-            long rows = x.size(rowDim);
-            if (rows % 4 != 0) throw new IllegalArgumentException("rows " + rows + " along dim " + rowDim + ": expected a multiple of 4");
-            if (offset < 0 || offset > 3) throw new IllegalArgumentException("row offset " + offset + ": expected 0..3");
-            if (evaluation == Evaluation.BANDS) return applyBands(x, rowDim, offset);
-            if (evaluation == Evaluation.FULL_LATTICE) {
-                Tensor full = applyStrided(x, -1, 0);
-                return full.slice(rowDim, new LongOptional(offset), new LongOptional(rows), 4);
-            }
-        }
-        return applyStrided(x, rowDim, offset);
+        if (rowDim < 0) return applyFull(x);
+        if (rowDim != 2 && rowDim != 3) throw new IllegalArgumentException("row dim " + rowDim + ": expected 2 or 3");
+        long rows = x.size(rowDim);
+        if (rows % 4 != 0) throw new IllegalArgumentException("rows " + rows + " along dim " + rowDim + ": expected a multiple of 4");
+        if (offset < 0 || offset > 3) throw new IllegalArgumentException("row offset " + offset + ": expected 0..3");
+        if (evaluation == Evaluation.BANDS) return applyBands(x, rowDim, offset);
+        return applyFull(x).slice(rowDim, new LongOptional(offset), new LongOptional(rows), 4);
     }
 
     /** Circular padding by p on both spatial dims (concatenation: about 2.5x faster than pad(circular) here). */
@@ -110,18 +103,13 @@ public final class ContextNet extends Module {
         return torch.cat(new TensorVector(x.narrow(dim, n - p, p), x, x.narrow(dim, 0, p)), dim);
     }
 
-    private Tensor applyStrided(Tensor x, int rowDim, int offset) {
+    /** Every layer on every site, with circular padding before each layer. */
+    private Tensor applyFull(Tensor x) {
         int p = kernel / 2;
         int last = weights.size() - 1;
         for (int l = 0; l <= last; l++) {
             if (p > 0) x = circularPad(x, p);
-            long[] stride = {1, 1};
-            if (l == last && rowDim >= 0) {
-                long rows = x.size(rowDim) - 2L * p;           // L
-                x = x.narrow(rowDim, offset, rows - 4 + 2L * p + 1);
-                stride[rowDim - 2] = 4;
-            }
-            x = conv(x, weights.get(l), biases.get(l), stride);
+            x = conv(x, weights.get(l), biases.get(l));
             if (l < last) x = torch.leaky_relu(x);
         }
         return x;
@@ -147,13 +135,12 @@ public final class ContextNet extends Module {
         // bands stacked along the batch: [B L/4, C, h, w]; the convolutions are faster on channels-last
         // activations (and keep that layout), so lay the bands out that way in the one copy
         g = g.permute(0, 2, 3, 4, 1).reshape(batch * bands, h, w, channels).permute(0, 3, 1, 2);
-        long[] unit = {1, 1};
         for (int l = 0; l < n; l++) {
             Tensor wt = transposed ? weights.get(l).transpose(2, 3) : weights.get(l);
             if (l == n - 1 && p > 0) { // the columns are exactly L_0 again: pad them periodically for the last layer
                 g = wrap(g, 3, p).contiguous(torch.MemoryFormat.ChannelsLast);
             }
-            g = conv(g, wt, biases.get(l), unit);
+            g = conv(g, wt, biases.get(l));
             if (l < n - 1) g = torch.leaky_relu(g);
         }
         long out = g.size(1);

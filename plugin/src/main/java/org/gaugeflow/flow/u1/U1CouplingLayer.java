@@ -94,8 +94,8 @@ public final class U1CouplingLayer extends Module implements Transform {
         final long rowDim;
 
         Plane(Tensor perSite, int d, CouplingMask mask) {
-            long nuDim = mask.nuDim(d);
-            long muDim = 1 + (d - 1 - mask.mu());
+            long nuDim = GaugeField.siteDim(d, mask.nu());
+            long muDim = GaugeField.siteDim(d, mask.mu());
             long a = Math.min(nuDim, muDim);
             long b = Math.max(nuDim, muDim);
             perm = new long[d + 1];

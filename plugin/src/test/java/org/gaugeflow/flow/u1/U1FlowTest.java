@@ -176,8 +176,8 @@ class U1FlowTest {
     }
 
     /**
-     * Every evaluation of the context network on the active rows (full lattice, stride-4 last layer,
-     * receptive-field bands) equals the full network's output there,
+     * Both evaluations of the context network on the active rows (full lattice, receptive-field bands)
+     * equal the full network's output there,
      * for rows along either lattice direction, every offset, and 1, 2 or 3 layers with kernels 1, 3, 5.
      */
     @Test
