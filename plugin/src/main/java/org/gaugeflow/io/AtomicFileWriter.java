@@ -1,6 +1,8 @@
 package org.gaugeflow.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -24,12 +26,54 @@ public final class AtomicFileWriter {
         void write(FileChannel channel) throws IOException;
     }
 
+    /**
+     * The content of the file, written by a library that only writes to a file name (LibTorch archives): it must
+     * write the complete file to {@code temporary}, which exists and is empty when it is called.
+     */
+    @FunctionalInterface
+    public interface NamedBody {
+        void write(Path temporary) throws IOException;
+    }
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private AtomicFileWriter() {
     }
 
+    /** Writes {@code content} to {@code target} atomically (see the class comment). */
+    public static void write(Path target, byte[] content) throws IOException {
+        write(target, ch -> {
+            ByteBuffer b = ByteBuffer.wrap(content);
+            while (b.hasRemaining()) ch.write(b);
+        });
+    }
+
+    /** Writes {@code text} as UTF-8 to {@code target} atomically. */
+    public static void write(Path target, String text) throws IOException {
+        write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Atomic write for writers that take a file name: {@code body} writes the temporary file by name, which is then
+     * forced to disk and renamed like any other.
+     */
+    public static void writeNamed(Path target, NamedBody body) throws IOException {
+        write(target, (ch, temp) -> {
+            body.write(temp);
+            // the named writer closed its own handle; force what it wrote through this channel
+        });
+    }
+
+    /** Writes through {@code body} to a channel opened on the temporary file (see the class comment). */
     public static void write(Path target, Body body) throws IOException {
+        write(target, (ch, temp) -> body.write(ch));
+    }
+
+    private interface ChannelAndPath {
+        void write(FileChannel channel, Path temp) throws IOException;
+    }
+
+    private static void write(Path target, ChannelAndPath body) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         if (!Files.isDirectory(dir)) {
@@ -44,7 +88,7 @@ public final class AtomicFileWriter {
         boolean done = false;
         try {
             try (ch) {
-                body.write(ch);
+                body.write(ch, temp);
                 ch.force(true);
             }
             try {

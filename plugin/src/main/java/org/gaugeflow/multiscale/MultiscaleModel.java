@@ -111,7 +111,7 @@ public final class MultiscaleModel extends Module implements Density {
             layers.add(new DoublingLayer(group, at, mu, perpendicular.apply(at, mu)));
             at = at.refined(mu, 2);
         }
-        return new MultiscaleModel(group, coarse, new CoarseHaarPrior(group, coarse), layers, fineFlow);
+        return new MultiscaleModel(group, coarse, new org.gaugeflow.flow.prior.HaarDensity(group, coarse), layers, fineFlow);
     }
 
     public GaugeGroup group() { return group; }

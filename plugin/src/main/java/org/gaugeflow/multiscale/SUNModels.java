@@ -5,6 +5,7 @@ import org.gaugeflow.flow.sun.SUNFineLatticeFlow;
 import org.gaugeflow.group.SUN;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.tensor.FieldOptions;
+import org.gaugeflow.tensor.Rng;
 
 /**
  * Builders of the SU(N) models of Sec. 3.2: the multiscale model (Haar coarse prior, doubling layers with
@@ -28,17 +29,21 @@ public final class SUNModels {
         }
     }
 
-    /** The multiscale model from {@code coarse} (Haar) to {@code target}. Construct outside any PointerScope. */
-    public static MultiscaleModel multiscale(SUN group, Lattice coarse, Lattice target, Spec spec, FieldOptions options) {
-        Transform fine = spec.fine() == null ? null : SUNFineLatticeFlow.couplings(group, target, spec.fine(), options);
+    /**
+     * The multiscale model from {@code coarse} (Haar) to {@code target}; network weights from {@code init}
+     * ({@link org.gaugeflow.flow.WeightInit}). Construct outside any PointerScope.
+     */
+    public static MultiscaleModel multiscale(SUN group, Lattice coarse, Lattice target, Spec spec, FieldOptions options,
+            Rng init) {
+        Transform fine = spec.fine() == null ? null : SUNFineLatticeFlow.couplings(group, target, spec.fine(), options, init);
         return MultiscaleModel.withHaarPrior(group, coarse, target,
                 (lat, mu) -> new SUNStapleConditionalModel(group, 2, spec.scmIterations(), spec.hidden(), spec.bins(),
-                        spec.initScale(), options), fine);
+                        spec.initScale(), options, init), fine);
     }
 
     /** The fine-lattice flow alone on {@code target}. */
     public static SUNFineLatticeFlow fineFlow(SUN group, Lattice target, SUNFineLatticeFlow.Architecture arch,
-            FieldOptions options) {
-        return new SUNFineLatticeFlow(group, target, arch, options);
+            FieldOptions options, Rng init) {
+        return new SUNFineLatticeFlow(group, target, arch, options, init);
     }
 }

@@ -2,7 +2,6 @@ package org.gaugeflow.multiscale;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -44,67 +43,6 @@ public final class U1Models {
             }
             scmHidden = scmHidden.clone();
         }
-    }
-
-    /**
-     * The multiscale model described by the {@code model:} section of a training YAML (docs/multiscale.md), e.g.
-     * {@code {type: multiscale, coarse: 2x2, scm_layers: 2, scm_bins: 8, scm_hidden: [16, 16], beta_tilde: 1.0,
-     * fine_layers: 4, bins: 8, hidden: [8, 8], kernel: 3}}; missing keys take those values. The target lattice comes
-     * from the training configuration.
-     */
-    public static MultiscaleModel fromConfig(Map<String, ?> model, Lattice target, FieldOptions options, Rng init) {
-        for (String key : model.keySet()) {
-            if (!CONFIG_KEYS.contains(key)) {
-                throw new IllegalArgumentException("model." + key + ": unknown key; expected one of " + CONFIG_KEYS);
-            }
-        }
-        Object group = model.get("group");
-        if (group != null && !String.valueOf(group).equalsIgnoreCase("u1")) {
-            throw new IllegalArgumentException("model.group = " + group + ": expected u1 for a U(1) multiscale model");
-        }
-        Lattice coarse = Lattice.parse(String.valueOf(model.containsKey("coarse") ? model.get("coarse") : "2x2"));
-        int fineLayers = intOf(model, "fine_layers", 4);
-        U1FineLatticeFlow.Architecture fine = fineLayers > 0
-                ? new U1FineLatticeFlow.Architecture(fineLayers, intOf(model, "bins", 8), intsOf(model, "hidden", new int[] {8, 8}),
-                        intOf(model, "kernel", 3))
-                : null;
-        Spec spec = new Spec(intOf(model, "scm_layers", 2), intOf(model, "scm_bins", 8),
-                intsOf(model, "scm_hidden", new int[] {16, 16}), doubleOf(model, "beta_tilde", 1.0), fine);
-        return multiscale(coarse, target, spec, options, init);
-    }
-
-    private static final List<String> CONFIG_KEYS = List.of("type", "group", "coarse", "scm_layers", "scm_bins",
-            "scm_hidden", "beta_tilde", "fine_layers", "bins", "hidden", "kernel");
-
-    private static int intOf(Map<String, ?> m, String key, int dflt) {
-        Object v = m.get(key);
-        if (v == null) return dflt;
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return n.intValue();
-        try {
-            return Integer.parseInt(String.valueOf(v).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("model." + key + " = " + v + ": expected an integer");
-        }
-    }
-
-    private static double doubleOf(Map<String, ?> m, String key, double dflt) {
-        Object v = m.get(key);
-        if (v == null) return dflt;
-        if (v instanceof Number n) return n.doubleValue();
-        try {
-            return Double.parseDouble(String.valueOf(v).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("model." + key + " = " + v + ": expected a number");
-        }
-    }
-
-    private static int[] intsOf(Map<String, ?> m, String key, int[] dflt) {
-        Object v = m.get(key);
-        if (v == null) return dflt;
-        if (!(v instanceof List<?> list)) throw new IllegalArgumentException("model." + key + " = " + v + ": expected a list of integers");
-        int[] out = new int[list.size()];
-        for (int i = 0; i < out.length; i++) out[i] = intOf(Map.of(key, list.get(i)), key, 0);
-        return out;
     }
 
     /** The multiscale model from {@code coarse} (Haar) to {@code target}; weights drawn from {@code init}. */

@@ -1,11 +1,10 @@
 package org.gaugeflow.training;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.bytedeco.javacpp.PointerScope;
+import org.gaugeflow.io.AtomicFileWriter;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
@@ -29,7 +28,6 @@ public final class Checkpoint {
     /** Saves the trainer's state; {@code sidecarJson} (may be null) is written next to it. */
     public static void save(Path dir, ReverseKlTrainer<?> trainer, String sidecarJson) throws IOException {
         Files.createDirectories(dir);
-        Path tmp = dir.resolve(ARCHIVE + ".tmp");
         try (PointerScope s = new PointerScope()) {
             OutputArchive root = new OutputArchive();
             OutputArchive model = new OutputArchive();
@@ -41,10 +39,9 @@ public final class Checkpoint {
             root.write("rng_state", trainer.rng().state().clone());
             root.write("step", Tensors.fromArray(new double[] {trainer.step()}, 1).to(torch.ScalarType.Long));
             root.write("seed", Tensors.fromArray(new double[] {trainer.config().seed()}, 1).to(torch.ScalarType.Long));
-            root.save_to(tmp.toString());
+            AtomicFileWriter.writeNamed(dir.resolve(ARCHIVE), tmp -> root.save_to(tmp.toString()));
         }
-        Files.move(tmp, dir.resolve(ARCHIVE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        if (sidecarJson != null) writeAtomically(dir.resolve(SIDECAR), sidecarJson);
+        if (sidecarJson != null) AtomicFileWriter.write(dir.resolve(SIDECAR), sidecarJson);
     }
 
     /** Restores model, optimizer, stream and step from {@code dir}; returns the step. */
@@ -52,8 +49,7 @@ public final class Checkpoint {
         Path file = dir.resolve(ARCHIVE);
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("checkpoint " + file + ": not found; expected a run folder written by 'gaugeflow train'");
         try (PointerScope s = new PointerScope()) {
-            InputArchive root = new InputArchive();
-            root.load_from(file.toString());
+            InputArchive root = open(file);
             InputArchive model = new InputArchive();
             root.read("model", model);
             trainer.model().load(model);
@@ -76,8 +72,7 @@ public final class Checkpoint {
         Path file = dir.resolve(ARCHIVE);
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("checkpoint " + file + ": not found; expected a run folder written by 'gaugeflow train'");
         try (PointerScope s = new PointerScope()) {
-            InputArchive root = new InputArchive();
-            root.load_from(file.toString());
+            InputArchive root = open(file);
             InputArchive model = new InputArchive();
             root.read("model", model);
             module.load(model);
@@ -87,10 +82,24 @@ public final class Checkpoint {
         }
     }
 
-    /** Writes text to a temporary file in the same folder and renames it into place. */
-    public static void writeAtomically(Path target, String text) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    /**
+     * Opens a checkpoint archive; a file LibTorch cannot read (truncated, overwritten, another format) gives a
+     * one-line error naming the file instead of LibTorch's native stack trace.
+     */
+    private static InputArchive open(Path file) {
+        InputArchive root = new InputArchive();
+        try {
+            root.load_from(file.toString());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("checkpoint " + file + ": damaged or not a gaugeflow checkpoint ("
+                    + firstLine(e.getMessage()) + ")");
+        }
+        return root;
+    }
+
+    private static String firstLine(String m) {
+        if (m == null || m.isBlank()) return "unreadable";
+        String line = m.strip().lines().findFirst().orElse("unreadable");
+        return line.length() > 160 ? line.substring(0, 160) + "..." : line;
     }
 }

@@ -24,9 +24,10 @@ class SUNMultiscaleModelTest {
     static final SUN SU3 = new SUN(3);
 
     static MultiscaleModel model(Lattice target, double initScale, SUNFineLatticeFlow.Architecture fine) {
-        torch.manual_seed(41);
-        return SUNModels.multiscale(SU3, Lattice.parse("2x2"), target,
-                new SUNModels.Spec(2, new int[] {8}, 4, initScale, fine), F64);
+        try (Rng init = new Rng(41, F64)) {
+            return SUNModels.multiscale(SU3, Lattice.parse("2x2"), target,
+                    new SUNModels.Spec(2, new int[] {8}, 4, initScale, fine), F64, init);
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.gaugeflow.flow.Transform;
 import org.gaugeflow.flow.Transformed;
 import org.gaugeflow.group.SUN;
 import org.gaugeflow.tensor.FieldOptions;
+import org.gaugeflow.tensor.Rng;
 import org.gaugeflow.tensor.Precision;
 import org.gaugeflow.tensor.Tensors;
 
@@ -67,9 +68,10 @@ public final class SpectralFlow extends Module implements Transform {
      * @param bins        spline bins
      * @param gapRotation which gap is broken first (0..N-1)
      * @param initScale   scale of the networks' last layers at start (0: the identity map)
+     * @param init        stream of the initial network weights ({@link org.gaugeflow.flow.WeightInit})
      */
     public SpectralFlow(SUN group, int features, int[] hidden, int bins, int gapRotation, double initScale,
-            FieldOptions options) {
+            FieldOptions options, Rng init) {
         if (bins < 2) throw new IllegalArgumentException("spline bins = " + bins + ": expected >= 2");
         if (features < 0) throw new IllegalArgumentException("context features = " + features + ": expected >= 0");
         this.group = group;
@@ -79,7 +81,7 @@ public final class SpectralFlow extends Module implements Transform {
         this.rotation = Math.floorMod(gapRotation, n);
         for (int k = 0; k < n - 1; k++) {
             nets.add(register_module("net" + k, new ContextNetwork(features + k, hidden,
-                    IntervalSpline.parameterCount(bins), initScale, options)));
+                    IntervalSpline.parameterCount(bins), initScale, options, init)));
         }
     }
 

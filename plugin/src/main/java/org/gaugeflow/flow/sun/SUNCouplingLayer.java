@@ -17,6 +17,7 @@ import org.gaugeflow.group.SUN;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.physics.Loops;
 import org.gaugeflow.tensor.FieldOptions;
+import org.gaugeflow.tensor.Rng;
 import org.gaugeflow.tensor.Tensors;
 
 /**
@@ -62,7 +63,7 @@ public final class SUNCouplingLayer extends Module implements Transform {
      * @param b mask offset along nu
      */
     public SUNCouplingLayer(SUN group, Lattice lattice, Kind kind, int mu, int nu, int a, int b, int[] hidden, int bins,
-            int rotation, double initScale, FieldOptions options) {
+            int rotation, double initScale, FieldOptions options, Rng init) {
         if (lattice.dims() != 2) {
             throw new IllegalArgumentException("lattice " + lattice + ": expected d = 2 for SU(N) coupling layers");
         }
@@ -102,7 +103,7 @@ public final class SUNCouplingLayer extends Module implements Transform {
                 .to(options.torchDevice(), options.precision().realType());
         register_buffer("contextMask", contextMask);
         int features = 2 * STENCIL * STENCIL;
-        flow = register_module("flow", new SpectralFlow(group, features, hidden, bins, rotation, initScale, options));
+        flow = register_module("flow", new SpectralFlow(group, features, hidden, bins, rotation, initScale, options, init));
         alpha = kind == Kind.STAPLES
                 ? Tensors.fromArray(new double[] {1, 1}, 2).to(options.torchDevice(), options.precision().realType())
                 : null;

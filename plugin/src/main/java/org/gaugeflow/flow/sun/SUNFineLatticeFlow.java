@@ -10,7 +10,7 @@ import org.gaugeflow.flow.FlowDensity;
 import org.gaugeflow.flow.Sample;
 import org.gaugeflow.group.SUN;
 import org.gaugeflow.lattice.Lattice;
-import org.gaugeflow.multiscale.CoarseHaarPrior;
+import org.gaugeflow.flow.prior.HaarDensity;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Rng;
 
@@ -38,14 +38,15 @@ public final class SUNFineLatticeFlow extends Module implements Density {
     private final CompositeTransform transform;
     private final FlowDensity density;
 
-    public SUNFineLatticeFlow(SUN group, Lattice lattice, Architecture arch, FieldOptions options) {
+    public SUNFineLatticeFlow(SUN group, Lattice lattice, Architecture arch, FieldOptions options, Rng init) {
         this.lattice = lattice;
-        this.transform = couplings(group, lattice, arch, options);
-        this.density = register_module("density", new FlowDensity(new CoarseHaarPrior(group, lattice), transform));
+        this.transform = couplings(group, lattice, arch, options, init);
+        this.density = register_module("density", new FlowDensity(new HaarDensity(group, lattice), transform));
     }
 
     /** The coupling layers of {@code arch.iterations()} direction-and-location iterations, as one transform. */
-    public static CompositeTransform couplings(SUN group, Lattice lattice, Architecture arch, FieldOptions options) {
+    public static CompositeTransform couplings(SUN group, Lattice lattice, Architecture arch, FieldOptions options,
+            Rng init) {
         List<SUNCouplingLayer> layers = new ArrayList<>();
         int k = 0;
         for (int it = 0; it < arch.iterations(); it++) {
@@ -53,13 +54,13 @@ public final class SUNFineLatticeFlow extends Module implements Density {
                 int nu = 1 - mu;
                 for (int off = 0; off < 4; off++) {
                     layers.add(new SUNCouplingLayer(group, lattice, SUNCouplingLayer.Kind.PLAQUETTE, mu, nu, off & 1,
-                            off >> 1, arch.hidden(), arch.bins(), k++, arch.initScale(), options));
+                            off >> 1, arch.hidden(), arch.bins(), k++, arch.initScale(), options, init));
                 }
             }
             for (int mu = 0; mu < 2; mu++) {
                 for (int parity = 0; parity < 2; parity++) {
                     layers.add(new SUNCouplingLayer(group, lattice, SUNCouplingLayer.Kind.STAPLES, mu, 1 - mu, 0, parity,
-                            arch.hidden(), arch.bins(), k++, arch.initScale(), options));
+                            arch.hidden(), arch.bins(), k++, arch.initScale(), options, init));
                 }
             }
         }

@@ -1,0 +1,28 @@
+package org.gaugeflow.model;
+
+import java.util.List;
+import org.bytedeco.pytorch.Module;
+import org.gaugeflow.config.ConfigSection;
+import org.gaugeflow.flow.sun.SUNFineLatticeFlow;
+import org.gaugeflow.multiscale.SUNModels;
+import org.gaugeflow.physics.Theory;
+import org.gaugeflow.tensor.FieldOptions;
+import org.gaugeflow.tensor.Rng;
+
+/**
+ * {@code model.type: sun-flow}: the SU(N) fine-lattice flow alone (docs/su3.md): {@code iterations} of the
+ * direction-and-location block of spectral couplings with context networks of widths {@code hidden},
+ * {@code bins} spline bins and last layers scaled by {@code init_scale} (0: the Haar identity map).
+ * Defaults: iterations 1, hidden [16, 16], bins 8, init_scale 0.
+ */
+final class SUNFlowType implements ModelType {
+    @Override public String name() { return "sun-flow"; }
+
+    @Override public List<String> keys() { return List.of("iterations", "hidden", "bins", "init_scale"); }
+
+    @Override public Module build(Theory theory, ConfigSection m, FieldOptions options, Rng init) {
+        return SUNModels.fineFlow(SUNMultiscaleType.sun(theory, name()), theory.lattice(), new SUNFineLatticeFlow.Architecture(
+                m.int32("iterations", 1), m.int32s("hidden", new int[] {16, 16}), m.int32("bins", 8),
+                m.number("init_scale", 0.0)), options, init);
+    }
+}

@@ -1,0 +1,45 @@
+package org.gaugeflow.model;
+
+import java.util.List;
+import org.bytedeco.pytorch.Module;
+import org.gaugeflow.config.ConfigSection;
+import org.gaugeflow.flow.sun.SUNFineLatticeFlow;
+import org.gaugeflow.group.SUN;
+import org.gaugeflow.lattice.Lattice;
+import org.gaugeflow.multiscale.SUNModels;
+import org.gaugeflow.physics.Theory;
+import org.gaugeflow.tensor.FieldOptions;
+import org.gaugeflow.tensor.Rng;
+
+/**
+ * {@code model.type: sun-multiscale}: the SU(N) multiscale model (docs/su3.md): a Haar prior on {@code coarse},
+ * doubling layers with SU(N) staple-conditional spectral flows ({@code scm_iterations} each), and
+ * {@code fine_iterations} fine-lattice iterations on top (0: none); {@code hidden}, {@code bins} and
+ * {@code init_scale} as for {@code sun-flow}. Defaults: coarse 2x2, scm_iterations 2, hidden [16, 16], bins 8,
+ * init_scale 0, fine_iterations 1.
+ */
+final class SUNMultiscaleType implements ModelType {
+    @Override public String name() { return "sun-multiscale"; }
+
+    @Override public List<String> keys() {
+        return List.of("coarse", "scm_iterations", "hidden", "bins", "init_scale", "fine_iterations");
+    }
+
+    @Override public Module build(Theory theory, ConfigSection m, FieldOptions options, Rng init) {
+        SUN g = sun(theory, name());
+        Lattice coarse = Lattice.parse(m.text("coarse", "2x2"));
+        int[] hidden = m.int32s("hidden", new int[] {16, 16});
+        int bins = m.int32("bins", 8);
+        double scale = m.number("init_scale", 0.0);
+        int fine = m.int32("fine_iterations", 1);
+        return SUNModels.multiscale(g, coarse, theory.lattice(), new SUNModels.Spec(m.int32("scm_iterations", 2), hidden,
+                bins, scale, fine > 0 ? new SUNFineLatticeFlow.Architecture(fine, hidden, bins, scale) : null), options, init);
+    }
+
+    static SUN sun(Theory theory, String type) {
+        if (!(theory.group() instanceof SUN g)) {
+            throw new IllegalArgumentException("theory.group '" + theory.group().name() + "': model.type " + type + " expects su2, su3, ...");
+        }
+        return g;
+    }
+}

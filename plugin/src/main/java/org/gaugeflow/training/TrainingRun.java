@@ -1,0 +1,198 @@
+package org.gaugeflow.training;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.Module;
+import org.gaugeflow.flow.Density;
+import org.gaugeflow.io.AtomicFileWriter;
+import org.gaugeflow.model.TrainedModel;
+import org.gaugeflow.physics.Theory;
+import org.gaugeflow.tensor.Rng;
+import org.gaugeflow.tensor.TorchRuntime;
+
+/**
+ * One training run of a model by reverse KL (Eq. (3)): configure, train with checkpoints and resume, evaluate
+ * (docs/training.md). With a run folder it writes {@code config.yaml} (the configuration as given),
+ * {@code metrics.csv} ({@link TrainingMetrics}), {@code checkpoint.pt} and {@code checkpoint.json}
+ * ({@link Checkpoint}) every {@code checkpoint_interval} steps and at the end, and {@code summary.json} after the
+ * final evaluation; a killed run resumes from its last checkpoint with the same sequence of random numbers.
+ * Without a folder ({@link #inMemory}) nothing is written: the experiments train many models that way.
+ *
+ * <p>Seeds: the model's initial weights come from {@code training.seed + 1}, the training samples from
+ * {@code training.seed}, the final evaluation from {@code training.seed + 2}.
+ */
+public final class TrainingRun implements AutoCloseable {
+    /** The summary file of a finished run. */
+    public static final String SUMMARY = "summary.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Told after every step, with the training seconds so far (for progress bars and training curves). */
+    @FunctionalInterface
+    public interface Listener {
+        void afterStep(ReverseKlTrainer.StepResult step, double trainingSeconds);
+    }
+
+    private final Path dir;
+    private final RunConfig config;
+    private final Theory theory;
+    private final TrainingConfig training;
+    private final Module model;
+    private final ReverseKlTrainer<?> trainer;
+    private final TrainingMetrics metrics;
+    private final double exactLogZ;
+    private double seconds;
+
+    private TrainingRun(Path dir, RunConfig config, Theory theory, TrainingConfig training, Module model,
+            TrainingMetrics metrics) {
+        this.dir = dir;
+        this.config = config;
+        this.theory = theory;
+        this.training = training;
+        this.model = model;
+        this.metrics = metrics;
+        this.exactLogZ = theory.exactLogZ();
+        this.trainer = ReverseKlTrainer.forModel(model, theory, training);
+    }
+
+    /**
+     * A new run in {@code dir} (created if missing; it must not hold a checkpoint): builds the model of
+     * {@code config} and writes {@code config.yaml}.
+     */
+    public static TrainingRun start(RunConfig config, Path dir) throws IOException {
+        if (Files.exists(dir.resolve(Checkpoint.ARCHIVE))) {
+            throw new IllegalArgumentException("out " + dir + ": already holds a checkpoint; expected a new folder, or --resume");
+        }
+        Files.createDirectories(dir);
+        AtomicFileWriter.write(dir.resolve(TrainedModel.CONFIG), config.text());
+        return new TrainingRun(dir, config, config.theory(), config.training(), TrainedModel.build(config), new TrainingMetrics());
+    }
+
+    /**
+     * Continues the run in {@code dir} from its checkpoint, with {@code config} (the folder's own configuration,
+     * possibly with more steps): model, optimizer, sampling stream, step, metrics and seconds are restored.
+     */
+    public static TrainingRun resume(RunConfig config, Path dir) throws IOException {
+        if (!Files.isRegularFile(dir.resolve(Checkpoint.ARCHIVE))) {
+            throw new IllegalArgumentException("--resume: " + dir.resolve(Checkpoint.ARCHIVE) + " not found; expected a run folder with a checkpoint");
+        }
+        TrainingRun run = new TrainingRun(dir, config, config.theory(), config.training(), TrainedModel.build(config),
+                new TrainingMetrics());
+        long at = Checkpoint.load(dir, run.trainer);
+        TrainingMetrics kept = TrainingMetrics.read(dir.resolve(TrainingMetrics.FILE), at);
+        kept.rows().forEach(run.metrics::add);
+        Path side = dir.resolve(Checkpoint.SIDECAR);
+        if (Files.exists(side)) run.seconds = JSON.readTree(side.toFile()).path("seconds").asDouble(0);
+        return run;
+    }
+
+    /** A run of an already built model without a folder (nothing is written). */
+    public static TrainingRun inMemory(Module model, Theory theory, TrainingConfig training) {
+        return new TrainingRun(null, null, theory, training, model, new TrainingMetrics());
+    }
+
+    /** The model being trained (a Module and a Density). */
+    public Module model() { return model; }
+
+    public Density density() { return (Density) model; }
+
+    public Theory theory() { return theory; }
+
+    public TrainingConfig training() { return training; }
+
+    public ReverseKlTrainer<?> trainer() { return trainer; }
+
+    public TrainingMetrics metrics() { return metrics; }
+
+    /** Steps done. */
+    public long step() { return trainer.step(); }
+
+    /** Training seconds so far (across resumes; evaluation not counted). */
+    public double seconds() { return seconds; }
+
+    /** Whether the step count or the time budget is exhausted. */
+    public boolean done() {
+        return trainer.step() >= training.steps() || (training.maxSeconds() > 0 && seconds >= training.maxSeconds());
+    }
+
+    /**
+     * Trains until {@code training.steps} or {@code training.max_seconds}, recording metrics and, with a folder,
+     * writing checkpoints; {@code listener} (may be null) is told after each step.
+     */
+    public void train(Listener listener) throws IOException {
+        long ckEvery = config != null ? config.checkpointInterval() : Long.MAX_VALUE;
+        while (!done()) {
+            long t0 = System.nanoTime();
+            ReverseKlTrainer.StepResult r = trainer.trainStep();
+            seconds += (System.nanoTime() - t0) / 1e9;
+            boolean last = done();
+            if (r.step() % training.metricsInterval() == 0 || last) {
+                ReweightingStats st = r.stats();
+                metrics.add(new TrainingMetrics.Row(r.step(), st.loss(), st.lossError(), st.klWith(exactLogZ), st.ess(),
+                        st.logZ(), st.logZError(), r.lr(), r.gradNorm(), seconds));
+            }
+            if (dir != null && (r.step() % ckEvery == 0 || last)) checkpoint();
+            if (listener != null) listener.afterStep(r, seconds);
+        }
+        if (dir != null && !Files.exists(dir.resolve(Checkpoint.ARCHIVE))) checkpoint();
+    }
+
+    /** Writes metrics.csv and the checkpoint now. */
+    public void checkpoint() throws IOException {
+        metrics.write(dir.resolve(TrainingMetrics.FILE));
+        ObjectNode n = JSON.createObjectNode();
+        n.put("step", trainer.step());
+        n.put("seed", training.seed());
+        n.put("init_seed", training.seed() + 1);
+        n.put("seconds", seconds);
+        n.put("parameters", trainer.parameterCount());
+        if (config != null) {
+            n.put("model_type", config.modelType());
+            n.set("config", config.tree());
+        }
+        Checkpoint.save(dir, trainer, JSON.writeValueAsString(n));
+    }
+
+    /** Evaluates the model on {@code n} fresh samples from a stream seeded with {@code seed}. */
+    public ModelEvaluation evaluate(long n, long batch, long seed) {
+        try (Rng rng = new Rng(seed, training.options())) {
+            return ModelEvaluation.run(density(), theory, n, batch, rng);
+        }
+    }
+
+    /**
+     * The final evaluation of a configured run ({@code eval_samples} from {@code training.seed + 2}) as the
+     * summary map; with a folder it is written to {@code summary.json}.
+     */
+    public Map<String, Object> finish() throws IOException {
+        if (config == null) throw new IllegalStateException("finish: a run without a configuration; use evaluate");
+        ModelEvaluation ev = evaluate(config.evalSamples(), config.evalBatch(), training.seed() + 2);
+        ReweightingStats st = ev.stats();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("ess", st.ess());
+        summary.put("kl", st.klWith(exactLogZ));
+        summary.put("kl_log_z", Double.isNaN(exactLogZ) ? "estimate" : "exact");
+        summary.put("loss", st.loss());
+        Map<String, Object> lz = new LinkedHashMap<>();
+        lz.put("mean", st.logZ());
+        lz.put("error", st.logZError());
+        if (!Double.isNaN(exactLogZ)) lz.put("exact", exactLogZ);
+        summary.put("log_z", lz);
+        summary.put("eval_samples", st.samples());
+        summary.put("steps", trainer.step());
+        summary.put("seconds", seconds);
+        summary.put("parameters", trainer.parameterCount());
+        summary.put("model", config.modelType());
+        summary.put("seed", training.seed());
+        summary.put("threads", TorchRuntime.threads());
+        if (dir != null) AtomicFileWriter.write(dir.resolve(SUMMARY), JSON.writeValueAsString(summary) + "\n");
+        return summary;
+    }
+
+    @Override public void close() { trainer.close(); }
+}
