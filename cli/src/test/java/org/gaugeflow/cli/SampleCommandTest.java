@@ -35,6 +35,9 @@ class SampleCommandTest {
         resume[more.length] = "--resume";
         assertEquals(0, Main.execute(resume));
         assertEquals(46, Files.readAllLines(out.resolve("history.csv")).size());
+        for (String png : new String[] {"plaquette_history.png", "charge_history.png", "charge_histogram.png"}) {
+            assertTrue(Files.size(out.resolve(png)) > 1000, png);
+        }
     }
 
     @Test
