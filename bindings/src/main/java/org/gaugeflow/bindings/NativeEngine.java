@@ -14,7 +14,10 @@ import org.bytedeco.javacpp.annotation.Platform;
  * Pointers are passed as {@link DoublePointer}s: the engine works on the memory they address (for a
  * tensor, {@link TensorMemory#field}), without copying. Use {@link NativeLattice} for checked access.
  *
- * <p>The library is used only when its {@link #gf_abi_version()} equals {@link #ABI_VERSION}.
+ * <p>No C++ exception reaches Java: status functions return a {@code GF_ERR_*} code
+ * ({@link #GF_ERR_ALLOC} for memory, {@link #GF_ERR_INTERNAL} for any other exception),
+ * double-valued ones NaN. The library is used only when its {@link #gf_abi_version()} equals
+ * {@link #ABI_VERSION}.
  */
 @Platform(include = {"gaugeflow_engine.h", "gaugeflow_engine.cpp"}, compiler = "cpp17", link = "gomp")
 public final class NativeEngine {
@@ -23,7 +26,7 @@ public final class NativeEngine {
      * The ABI version this class was written for: GF_ABI_VERSION of gaugeflow_engine.h. A library
      * built from another version of the header is not used ({@link #available()} is false).
      */
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
 
     /** Why the engine cannot be used, or null when it can. */
     private static final String UNAVAILABLE_REASON;
@@ -73,7 +76,7 @@ public final class NativeEngine {
 
     // Error codes and enums of gaugeflow_engine.h.
     public static final int GF_OK = 0, GF_ERR_GROUP = 1, GF_ERR_DIM = 2, GF_ERR_EXTENT = 3,
-            GF_ERR_ARG = 4, GF_ERR_NONFINITE = 5, GF_ERR_ALLOC = 6;
+            GF_ERR_ARG = 4, GF_ERR_NONFINITE = 5, GF_ERR_ALLOC = 6, GF_ERR_INTERNAL = 7;
     public static final int GF_LEAPFROG = 0, GF_OMELYAN = 1;
     public static final int GF_RES_DH = 0, GF_RES_ACCEPTED = 1, GF_RES_PLAQUETTE = 2, GF_RES_H0 = 3,
             GF_RES_H1 = 4, GF_RES_UNIFORM = 5, GF_RES_COUNT = 6;
