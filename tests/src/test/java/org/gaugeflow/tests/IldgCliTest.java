@@ -18,7 +18,10 @@ import org.gaugeflow.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code gaugeflow ildg info|verify|convert} on the shared fixtures, through {@link Main#execute}. */
+/**
+ * {@code gaugeflow ildg info|verify|convert} through {@link Main#execute}, on the ILDG fixtures of this module's
+ * test resources (expected values: {@code src/test/resources/fixtures/ildg/README.md}).
+ */
 class IldgCliTest {
 
     @TempDir
@@ -44,7 +47,7 @@ class IldgCliTest {
     }
 
     private static String fixture(String name) {
-        return SharedFixtures.ildg(name).toString();
+        return Fixtures.ildg(name).toString();
     }
 
     @Test
