@@ -28,7 +28,7 @@ public final class TorchHmcEngine implements HmcEngine {
         return "torch";
     }
 
-    /** HMC runs in float64 (DESIGN.md, "Precision": every exactness test runs in float64). */
+    /** HMC runs in float64 (docs/architecture.md: every exactness test runs in float64). */
     private static void requireDouble(GaugeField field) {
         if (field.precision() != org.gaugeflow.tensor.Precision.DOUBLE) {
             throw new IllegalArgumentException("field precision " + field.precision() + ": HMC expects float64 (complex128)");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 2D U(1), 8x8, beta = 2 (DESIGN.md table: <cos phi_P> = 0.6977746580, <Q^2> = 1.23929891) with a trained
+ * 2D U(1), 8x8, beta = 2 (docs/reference-values.md: <cos phi_P> = 0.6977746580, <Q^2> = 1.23929891) with a trained
  * multiscale model (2x2 Haar prior, four doubling layers with Eq. (6) heatbath staple-conditional models,
  * beta-tilde trained by `gaugeflow train` for a few seconds): independence Metropolis and a hybrid chain each
  * reproduce the exact plaquette and <Q^2> within 4 sigma, sigma including tau_int.

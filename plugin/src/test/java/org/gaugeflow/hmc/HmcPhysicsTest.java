@@ -14,7 +14,7 @@ import org.gaugeflow.tensor.TorchRuntime;
 import org.junit.jupiter.api.Test;
 
 /**
- * Exact results of DESIGN.md ("Exact references for tests") within 4 sigma, sigma from the Gamma
+ * Exact results of docs/reference-values.md within 4 sigma, sigma from the Gamma
  * method (autocorrelation included); fixed seeds. The Creutz equality <exp(-Delta H)> = 1 is checked
  * on the same runs. Each test also requires sigma to be small enough for the comparison to mean something.
  */

@@ -53,7 +53,7 @@ class SUNMultiscaleModelTest {
 
     /**
      * An untrained (random, non-identity) multiscale proposal 2x2 -> 4x4 in an independence-Metropolis chain
-     * reproduces the 2D SU(3) plaquette at beta = 2, 0.1286278 (DESIGN.md, infinite volume; on 4x4 the
+     * reproduces the 2D SU(3) plaquette at beta = 2, 0.1286278 (docs/reference-values.md, infinite volume; on 4x4 the
      * finite-volume corrections fall like (0.13)^16 ~ 1e-14), within 4 sigma with a binned error.
      */
     @Test

@@ -117,7 +117,7 @@ class ReverseKlTrainerTest {
         }
     }
 
-    /** Native memory stays flat over many training steps (DESIGN.md): live JavaCPP objects and resident bytes. */
+    /** Native memory stays flat over many training steps (docs/architecture.md): live JavaCPP objects and resident bytes. */
     @Test
     void nativeMemoryStaysFlatOverTrainingSteps() {
         Lattice lat = Lattice.parse("4x4");
@@ -164,7 +164,7 @@ class ReverseKlTrainerTest {
         }
     }
 
-    /** d log Z / d beta / V = <cos phi_P> against the DESIGN.md table (8x8, beta = 2 and 6). */
+    /** d log Z / d beta / V = <cos phi_P> against the table of docs/reference-values.md (8x8, beta = 2 and 6). */
     @Test
     void exactPartitionFunctionMatchesThePlaquetteTable() {
         double h = 1e-4;
