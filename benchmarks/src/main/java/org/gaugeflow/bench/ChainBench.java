@@ -16,6 +16,7 @@ import org.gaugeflow.experiments.Demo;
 import org.gaugeflow.flow.Density;
 import org.gaugeflow.group.U1;
 import org.gaugeflow.hmc.HmcEngine;
+import org.gaugeflow.io.AtomicFileWriter;
 import org.gaugeflow.hmc.HmcEngines;
 import org.gaugeflow.hmc.HmcParameters;
 import org.gaugeflow.hmc.Integrator;
@@ -87,7 +88,7 @@ final class ChainBench implements Callable<Integer> {
                     print(lines);
                 }
                 Files.createDirectories(out.toAbsolutePath().getParent());
-                Files.write(out, lines);
+                AtomicFileWriter.write(out, String.join("\n", lines) + "\n");
             }
         }
         return 0;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.gaugeflow.bindings.NativeEngine;
 import org.gaugeflow.io.AtomicFileWriter;
+import org.gaugeflow.hmc.HmcEngines;
 import org.gaugeflow.hmc.HmcParameters;
 import org.gaugeflow.hmc.Integrator;
 import org.gaugeflow.lattice.Lattice;
@@ -54,8 +55,8 @@ final class HmcBench implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         HmcParameters params = new HmcParameters(beta, tau, steps, Integrator.parse(integrator));
         for (String e : engines) {
-            if (!e.equals("native") && !e.equals("torch")) {
-                throw new IllegalArgumentException("engine '" + e + "': expected native or torch");
+            if (!HmcEngines.names().contains(e)) {
+                throw new IllegalArgumentException("engine '" + e + "': expected one of " + HmcEngines.names());
             }
         }
         NativeEngine.requireAvailable();

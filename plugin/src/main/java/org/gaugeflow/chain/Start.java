@@ -9,6 +9,7 @@ import java.nio.file.Path;
  * chain stays there for a long time: exact, but slow to forget.
  */
 public record Start(Kind kind, Path file) {
+    /** Where the chain starts: unit links, Haar-random links, a model sample, or an ILDG file. */
     public enum Kind { COLD, HOT, MODEL, FILE }
 
     public static Start cold() { return new Start(Kind.COLD, null); }

@@ -2,6 +2,8 @@ package org.gaugeflow.ensemble;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +16,13 @@ import org.gaugeflow.io.AtomicFileWriter;
  * An append-only CSV file whose first column is the update number (history.csv, index.csv). Rows are
  * flushed at every checkpoint; on resume the file is cut back (atomically) to the rows of updates up to
  * the checkpoint, which also drops a half-written last line, so the resumed chain appends with no gap
- * and no duplicate.
+ * and no duplicate. Flushing forces the rows to disk. (An append log is the one kind of file not written by
+ * {@link AtomicFileWriter}: it grows during a run, and the cut-back on resume keeps it consistent.)
  */
 final class CsvTable implements AutoCloseable {
     private final Path file;
     private final String header;
+    private FileChannel channel;
     private BufferedWriter out;
 
     /** A new table (replacing any old file). */
@@ -57,7 +61,8 @@ final class CsvTable implements AutoCloseable {
     private CsvTable(Path file, String header) throws IOException {
         this.file = file;
         this.header = header;
-        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        this.channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        this.out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8));
     }
 
     void append(String row) throws IOException {
@@ -65,7 +70,11 @@ final class CsvTable implements AutoCloseable {
         out.write('\n');
     }
 
-    void flush() throws IOException { out.flush(); }
+    /** Writes the buffered rows and forces them to disk (at every checkpoint, so the checkpoint never runs ahead). */
+    void flush() throws IOException {
+        out.flush();
+        channel.force(false);
+    }
 
     Path file() { return file; }
 
@@ -79,8 +88,10 @@ final class CsvTable implements AutoCloseable {
 
     @Override public void close() throws IOException {
         if (out != null) {
+            flush();
             out.close();
             out = null;
+            channel = null;
         }
     }
 }

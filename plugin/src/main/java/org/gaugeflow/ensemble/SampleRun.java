@@ -25,6 +25,8 @@ import org.gaugeflow.io.AtomicFileWriter;
 import org.gaugeflow.observables.StandardObservables;
 import org.gaugeflow.physics.ExactU1TwoD;
 import org.gaugeflow.tensor.Precision;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Production of an ensemble with a {@link HybridChain} into a folder OUT (docs/chains.md):
@@ -40,6 +42,7 @@ public final class SampleRun {
     public static final String SUMMARY = "summary.json";
     public static final String ENSEMBLE = "ensemble";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Logger LOG = LoggerFactory.getLogger(SampleRun.class);
 
     /**
      * @param out             output folder
@@ -99,6 +102,7 @@ public final class SampleRun {
             HybridChain.Builder cfg = chain.config();
             String[] names = chain.observableNames();
             long at = chain.state().updates();
+            if (resuming) LOG.info("resuming the chain in {} at update {} of {}", s.out(), at, s.n());
             if (at > s.n()) {
                 throw new IllegalArgumentException("n = " + s.n() + ": the checkpoint is at update " + at
                         + "; expected n >= " + at);

@@ -15,6 +15,8 @@ import org.gaugeflow.model.TrainedModel;
 import org.gaugeflow.physics.Theory;
 import org.gaugeflow.tensor.Rng;
 import org.gaugeflow.tensor.TorchRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One training run of a model by reverse KL (Eq. (3)): configure, train with checkpoints and resume, evaluate
@@ -31,6 +33,7 @@ public final class TrainingRun implements AutoCloseable {
     /** The summary file of a finished run. */
     public static final String SUMMARY = "summary.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
 
     /** Told after every step, with the training seconds so far (for progress bars and training curves). */
     @FunctionalInterface
@@ -88,6 +91,7 @@ public final class TrainingRun implements AutoCloseable {
         kept.rows().forEach(run.metrics::add);
         Path side = dir.resolve(Checkpoint.SIDECAR);
         if (Files.exists(side)) run.seconds = JSON.readTree(side.toFile()).path("seconds").asDouble(0);
+        LOG.info("resuming {} at step {} of {}", dir, at, config.training().steps());
         return run;
     }
 

@@ -60,6 +60,6 @@ class U1ModelsTest {
     /** The model of a YAML {@code model} section, built through the model registry for 2D U(1). */
     private static MultiscaleModel fromYaml(String section, String lattice, Rng init) {
         return (MultiscaleModel) ModelRegistry.build(new Theory(U1.INSTANCE, Lattice.parse(lattice), 1.0),
-                ConfigSection.parse(section, "test"), OPT, init);
+                ConfigSection.parse("model: " + section, "test").section("model"), OPT, init);
     }
 }
