@@ -4,6 +4,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,12 +115,18 @@ final class Plots {
         g.dispose();
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(both, "png", png);
-        AtomicFileWriter.write(file, png.toByteArray());
+        write(file, png.toByteArray());
     }
 
     /** One chart as a PNG. */
     static void save(Path file, Chart<?, ?> chart) throws IOException {
-        AtomicFileWriter.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    private static void write(Path file, byte[] png) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        AtomicFileWriter.write(file, png);
     }
 
     /** At most ~5000 points in a line plot. */

@@ -147,7 +147,7 @@ class HmcCommandTest {
             "--lattice|8x1|extent L_1 = 1",
             "--lattice|8|dimension d = 1",
             "--group|so3|group 'so3'",
-            "--group|su7|group su7 with engine native",
+            "--group|su7|engine native: it supports u1, su2 and su3, not su7",
             "--integrator|verlet|integrator 'verlet'",
             "--engine|grid|engine 'grid'",
             "--steps|0|steps = 0",

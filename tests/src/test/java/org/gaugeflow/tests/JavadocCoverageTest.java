@@ -37,7 +37,8 @@ class JavadocCoverageTest {
                             types++;
                             String b = before.toString();
                             int comment = b.lastIndexOf("*/");
-                            String between = comment < 0 ? "x" : b.substring(comment + 2).strip();
+                            // what stands between the last comment and the declaration, string literals removed
+                            String between = comment < 0 ? "x" : b.substring(comment + 2).replaceAll("\"([^\"\\\\]|\\\\.)*\"", "\"\"").strip();
                             boolean onlyAnnotations = between.isEmpty() || (between.startsWith("@") && !between.contains(";"));
                             if (!onlyAnnotations) {
                                 missing.add(root.relativize(f) + ":" + (i + 1) + ": " + lines.get(i).strip());
