@@ -1,7 +1,6 @@
 package org.gaugeflow.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.gaugeflow.experiments.Fig2Experiment;
 import org.gaugeflow.flow.sun.SUNFineLatticeFlow;
@@ -22,36 +21,6 @@ import picocli.CommandLine.Option;
         description = "Fig. 2, SU(3): ESS vs beta of the multiscale model and of the fine-lattice flow alone, at equal training budget.")
 final class Fig2Su3Command implements Callable<Integer> {
 
-    @Option(names = "--out", required = true, description = "Output folder (created if missing).")
-    Path out;
-
-    @Option(names = "--budget-steps", defaultValue = "200", description = "Training steps per model (default ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--budget-seconds", defaultValue = "0", description = "If > 0, also stop training a model after this many seconds, evaluation not counted (default ${DEFAULT-VALUE}).")
-    double seconds;
-
-    @Option(names = "--batch", defaultValue = "32", description = "Training batch (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--lr", defaultValue = "0.003", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
-    double lr;
-
-    @Option(names = "--betas", defaultValue = "2,6,10,16", split = ",", description = "Couplings (default ${DEFAULT-VALUE}).")
-    double[] betas;
-
-    @Option(names = "--lattice", defaultValue = "8x8", description = "Target lattice (default ${DEFAULT-VALUE}).")
-    String lattice;
-
-    @Option(names = "--coarse", defaultValue = "2x2", description = "Coarse lattice of the multiscale model (default ${DEFAULT-VALUE}).")
-    String coarse;
-
-    @Option(names = "--eval-samples", defaultValue = "1024", description = "Samples for the ESS (default ${DEFAULT-VALUE}).")
-    int evalSamples;
-
-    @Option(names = "--bootstrap", defaultValue = "200", description = "Bootstrap resamples of the ESS error (default ${DEFAULT-VALUE}).")
-    int bootstrap;
-
     @Option(names = "--scm-iterations", defaultValue = "2", description = "Spectral-flow iterations per staple-conditional model (default ${DEFAULT-VALUE}).")
     int scmIterations;
 
@@ -67,6 +36,8 @@ final class Fig2Su3Command implements Callable<Integer> {
     @Option(names = "--flow-iterations", defaultValue = "1", description = "12-layer iterations of the fine-lattice flow alone (default ${DEFAULT-VALUE}).")
     int flowIterations;
 
+    @Mixin ExperimentOptions experiment;
+
     @Mixin SharedOptions.Precision precision;
 
     @Mixin SharedOptions.Seed seed;
@@ -75,17 +46,19 @@ final class Fig2Su3Command implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         threads.apply();
-        Lattice target = Lattice.parse(lattice);
+        ExperimentOptions e = experiment;
+        Lattice target = Lattice.parse(e.lattice);
+        int batch = e.batch(32);
         FieldOptions options = precision.cpu();
         SUN su3 = new SUN(3);
-        Fig2Experiment.Models models = Fig2Experiment.sunModels(su3, Lattice.parse(coarse), target,
+        Fig2Experiment.Models models = Fig2Experiment.sunModels(su3, Lattice.parse(e.coarse), target,
                 new SUNModels.Spec(scmIterations, hidden, bins, 0.0,
                         fineIterations > 0 ? new SUNFineLatticeFlow.Architecture(fineIterations, hidden, bins, 0.0) : null),
                 new SUNFineLatticeFlow.Architecture(flowIterations, hidden, bins, 0.0), options);
-        Fig2Experiment.Settings s = new Fig2Experiment.Settings("su3", su3, target, betas, models, steps, seconds, batch, lr,
-                evalSamples, bootstrap, 0, 0, options, seed.seed, out);
+        Fig2Experiment.Settings s = new Fig2Experiment.Settings("su3", su3, target, e.betas(2, 6, 10, 16), models, e.steps(200),
+                e.seconds, batch, e.lr, e.evalSamples(1024), e.bootstrap, 0, 0, options, seed.seed, e.out);
         var rows = new Fig2Experiment(s).run(Fig2U1Command::print);
-        Plots.fig2(out.resolve("fig2-su3.png"), rows, "Fig. 2, SU(3), " + lattice + ": ESS vs beta ("
+        Plots.fig2(e.out.resolve("fig2-su3.png"), rows, "Fig. 2, SU(3), " + e.lattice + ": ESS vs beta ("
                 + Fig2U1Command.budget(rows) + ", batch " + batch + ")");
         return 0;
     }

@@ -1,7 +1,6 @@
 package org.gaugeflow.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.gaugeflow.experiments.Fig2Experiment;
@@ -22,36 +21,6 @@ import picocli.CommandLine.Option;
 @Command(name = "fig2-u1", mixinStandardHelpOptions = true,
         description = "Fig. 2, U(1): ESS vs beta of the multiscale model and of the fine-lattice flow alone, at equal training budget.")
 final class Fig2U1Command implements Callable<Integer> {
-
-    @Option(names = "--out", required = true, description = "Output folder (created if missing).")
-    Path out;
-
-    @Option(names = "--budget-steps", defaultValue = "300", description = "Training steps per model (default ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--budget-seconds", defaultValue = "0", description = "If > 0, also stop training a model after this many seconds, evaluation not counted (default ${DEFAULT-VALUE}).")
-    double seconds;
-
-    @Option(names = "--batch", defaultValue = "64", description = "Training batch (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--lr", defaultValue = "0.003", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
-    double lr;
-
-    @Option(names = "--betas", defaultValue = "1,2,3,4,5,6,7,8", split = ",", description = "Couplings (default ${DEFAULT-VALUE}).")
-    double[] betas;
-
-    @Option(names = "--lattice", defaultValue = "8x8", description = "Target lattice (default ${DEFAULT-VALUE}).")
-    String lattice;
-
-    @Option(names = "--coarse", defaultValue = "2x2", description = "Coarse lattice of the multiscale model (default ${DEFAULT-VALUE}).")
-    String coarse;
-
-    @Option(names = "--eval-samples", defaultValue = "4096", description = "Samples for the ESS (default ${DEFAULT-VALUE}).")
-    int evalSamples;
-
-    @Option(names = "--bootstrap", defaultValue = "200", description = "Bootstrap resamples of the ESS error (default ${DEFAULT-VALUE}).")
-    int bootstrap;
 
     @Option(names = "--scm-layers", defaultValue = "2", description = "Coupling layers per staple-conditional model (default ${DEFAULT-VALUE}).")
     int scmLayers;
@@ -77,6 +46,8 @@ final class Fig2U1Command implements Callable<Integer> {
     @Option(names = "--curve-samples", defaultValue = "256", description = "Samples per training-curve ESS (default ${DEFAULT-VALUE}).")
     int curveSamples;
 
+    @Mixin ExperimentOptions experiment;
+
     @Mixin SharedOptions.Precision precision;
 
     @Mixin SharedOptions.Seed seed;
@@ -85,17 +56,19 @@ final class Fig2U1Command implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         threads.apply();
-        Lattice target = Lattice.parse(lattice);
-        Lattice coarseLattice = Lattice.parse(coarse);
+        ExperimentOptions e = experiment;
+        Lattice target = Lattice.parse(e.lattice);
+        Lattice coarseLattice = Lattice.parse(e.coarse);
+        int batch = e.batch(64);
         FieldOptions options = precision.cpu();
         Fig2Experiment.Models models = Fig2Experiment.u1Models(coarseLattice, target,
                 new U1Models.Spec(scmLayers, bins, scmHidden, 1.0,
                         fineLayers > 0 ? new U1FineLatticeFlow.Architecture(fineLayers, bins, hidden, 3) : null),
                 new U1FineLatticeFlow.Architecture(flowLayers, bins, hidden, 3), options);
-        Fig2Experiment.Settings s = new Fig2Experiment.Settings("u1", U1.INSTANCE, target, betas, models, steps, seconds, batch,
-                lr, evalSamples, bootstrap, evalEvery, curveSamples, options, seed.seed, out);
+        Fig2Experiment.Settings s = new Fig2Experiment.Settings("u1", U1.INSTANCE, target, e.betas(1, 2, 3, 4, 5, 6, 7, 8), models,
+                e.steps(300), e.seconds, batch, e.lr, e.evalSamples(4096), e.bootstrap, evalEvery, curveSamples, options, seed.seed, e.out);
         var rows = new Fig2Experiment(s).run(Fig2U1Command::print);
-        Plots.fig2(out.resolve("fig2-u1.png"), rows, "Fig. 2, U(1), " + lattice + ": ESS vs beta (" + budget(rows) + ", batch " + batch + ")");
+        Plots.fig2(e.out.resolve("fig2-u1.png"), rows, "Fig. 2, U(1), " + e.lattice + ": ESS vs beta (" + budget(rows) + ", batch " + batch + ")");
         return 0;
     }
 
