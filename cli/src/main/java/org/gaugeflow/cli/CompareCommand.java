@@ -47,8 +47,8 @@ final class CompareCommand implements Callable<Integer> {
                 .xAxisTitle("step").yAxisTitle("KL (training batch)").build();
         XYChart ess = new XYChartBuilder().width(640).height(440).title(title.isEmpty() ? "ESS (Eq. 4)" : title + ": ESS")
                 .xAxisTitle("step").yAxisTitle("ESS (training batch of B: >= 1/B)").build();
-        kl.getStyler().setYAxisLogarithmic(true);
-        ess.getStyler().setYAxisLogarithmic(true);
+        kl.getStyler().setYAxisLogarithmic(true).setXAxisTickMarkSpacingHint(120);
+        ess.getStyler().setYAxisLogarithmic(true).setXAxisTickMarkSpacingHint(120);
         System.out.println("| run | beta | steps | batch | training s | ESS (summary) | ESS (eval) | KL (summary) | log Z (summary) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (Path dir : dirs) {

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import de.erichseifert.vectorgraphics2d.Processors;
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
 import javax.imageio.ImageIO;
 import org.gaugeflow.experiments.Fig2Experiment;
 import org.gaugeflow.hmc.HmcRun;
@@ -23,8 +26,9 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Every PNG the command line draws (the library writes data, the command line draws it): training curves, chain
- * and HMC histories, the charge histogram, side-by-side panels. Files are written atomically.
+ * Every plot the command line draws (the library writes data, the command line draws it): training curves, chain
+ * and HMC histories, the charge histogram, Fig. 2, side-by-side panels. Each is written as a PNG and, next to it
+ * with the same name, as an SVG (vector graphics for papers); files are written atomically.
  */
 final class Plots {
     static {
@@ -104,7 +108,7 @@ final class Plots {
         save(file, chart);
     }
 
-    /** Two charts side by side in one PNG. */
+    /** Two charts side by side in one PNG (and one SVG). */
     static void sideBySide(XYChart left, XYChart right, Path file) throws IOException {
         BufferedImage a = BitmapEncoder.getBufferedImage(left);
         BufferedImage c = BitmapEncoder.getBufferedImage(right);
@@ -116,17 +120,37 @@ final class Plots {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(both, "png", png);
         write(file, png.toByteArray());
+        VectorGraphics2D v = new VectorGraphics2D();
+        left.paint(v, left.getWidth(), left.getHeight());
+        v.translate(left.getWidth(), 0);
+        right.paint(v, right.getWidth(), right.getHeight());
+        writeSvg(file, v, left.getWidth() + right.getWidth(), Math.max(left.getHeight(), right.getHeight()));
     }
 
-    /** One chart as a PNG. */
+    /** One chart as a PNG and an SVG. */
     static void save(Path file, Chart<?, ?> chart) throws IOException {
         write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        VectorGraphics2D v = new VectorGraphics2D();
+        chart.paint(v, chart.getWidth(), chart.getHeight());
+        writeSvg(file, v, chart.getWidth(), chart.getHeight());
     }
 
-    private static void write(Path file, byte[] png) throws IOException {
+    /** The SVG next to {@code png}: the same name with .svg. */
+    static Path svgOf(Path png) {
+        String name = png.getFileName().toString();
+        return png.resolveSibling((name.endsWith(".png") ? name.substring(0, name.length() - 4) : name) + ".svg");
+    }
+
+    private static void writeSvg(Path png, VectorGraphics2D v, double width, double height) throws IOException {
+        ByteArrayOutputStream svg = new ByteArrayOutputStream();
+        Processors.get("svg").getDocument(v.getCommands(), new PageSize(width, height)).writeTo(svg);
+        write(svgOf(png), svg.toByteArray());
+    }
+
+    private static void write(Path file, byte[] bytes) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        AtomicFileWriter.write(file, png);
+        AtomicFileWriter.write(file, bytes);
     }
 
     /** At most ~5000 points in a line plot. */

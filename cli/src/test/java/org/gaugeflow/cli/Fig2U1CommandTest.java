@@ -29,8 +29,10 @@ class Fig2U1CommandTest {
         assertEquals(1 + 4 * 3, Files.readAllLines(dir.resolve("fig2-u1-curve.csv")).size());
         byte[] png = Files.readAllBytes(dir.resolve("fig2-u1.png"));
         assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
+        String svg = Files.readString(dir.resolve("fig2-u1.svg"));
+        assertTrue(svg.contains("<svg") && svg.contains("</svg>"), "an SVG next to the PNG");
         try (var files = Files.list(dir)) {
-            assertEquals(3, files.count(), "only the three outputs remain");
+            assertEquals(4, files.count(), "only the four outputs remain (CSV, curve, PNG, SVG), no temporary file");
         }
     }
 
