@@ -39,13 +39,16 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "K", description = "Bootstrap resamples for the ESS error (default 200).")
     int bootstrap = 200;
 
+    @Option(names = "--last", description = "Evaluate the last weights (checkpoint.pt), not the best by the held-out loss (best.pt).")
+    boolean last;
+
     @Mixin SharedOptions.Threads threads;
 
     @Override public Integer call() throws Exception {
         threads.apply();
         if (samples < 2) throw new IllegalArgumentException("--samples " + samples + ": expected >= 2");
         if (bootstrap < 2) throw new IllegalArgumentException("--bootstrap " + bootstrap + ": expected >= 2");
-        TrainedModel m = TrainedModel.load(dir);
+        TrainedModel m = TrainedModel.load(dir, last);
         long b = batch != null ? batch : m.config().evalBatch();
         if (b < 1) throw new IllegalArgumentException("--batch " + b + ": expected >= 1");
         long s = seed != null ? seed : m.config().training().seed() + 3;
@@ -70,6 +73,7 @@ final class EvalCommand implements Callable<Integer> {
         r.put("log_z", lz);
         r.put("samples", samples);
         r.put("checkpoint_step", m.step());
+        r.put("weights", m.weights());
         r.put("seconds", ev.seconds());
         r.put("samples_per_second", samples / ev.seconds());
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r);

@@ -32,8 +32,11 @@ import picocli.CommandLine.Option;
         description = "Markov chain with flow proposals (independence Metropolis), hybrid HMC-flow, or HMC; ILDG ensemble.")
 public final class SampleCommand implements Callable<Integer> {
 
-    @Option(names = "--model", description = "Folder written by 'gaugeflow train --out DIR', or 'haar'.")
+    @Option(names = "--model", description = "Folder written by 'gaugeflow train --out DIR' (its best model by the held-out loss), or 'haar'.")
     String model;
+
+    @Option(names = "--last", description = "With a model folder: its last weights (checkpoint.pt) instead of the best (best.pt).")
+    boolean last;
 
     @Option(names = "--chain", defaultValue = "independence", description = "independence, hybrid or hmc (default ${DEFAULT-VALUE}).")
     String chain;
@@ -195,7 +198,7 @@ public final class SampleCommand implements Callable<Integer> {
         if (!java.nio.file.Files.isDirectory(Path.of(model))) {
             throw new IllegalArgumentException("model '" + model + "': expected haar or a folder written by gaugeflow train");
         }
-        return TrainedModel.load(Path.of(model));
+        return TrainedModel.load(Path.of(model), last);
     }
 
     /** The chain's history plots, from history.csv. */

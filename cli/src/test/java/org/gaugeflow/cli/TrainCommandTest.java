@@ -41,10 +41,16 @@ class TrainCommandTest {
         double ess = summary.get("ess").asDouble();
         assertTrue(ess > 0 && ess <= 1, "ess " + ess);
 
-        assertEquals(0, Main.execute("eval", out.toString(), "--samples", "100"));
+        assertEquals(0, Main.execute("eval", out.toString(), "--samples", "100", "--last"));
         JsonNode ev = new ObjectMapper().readTree(out.resolve("eval.json").toFile());
         assertEquals(6, ev.get("checkpoint_step").asLong());
+        assertEquals("checkpoint.pt", ev.get("weights").asText());
         assertTrue(ev.get("ess_error").asDouble() > 0);
+        // without --last: the best model by the held-out loss (evaluated every checkpoint_interval steps)
+        assertEquals(0, Main.execute("eval", out.toString(), "--samples", "100"));
+        ev = new ObjectMapper().readTree(out.resolve("eval.json").toFile());
+        assertEquals(summary.get("best").get("step").asLong(), ev.get("checkpoint_step").asLong());
+        assertEquals("best.pt", ev.get("weights").asText());
         try (var files = Files.list(out)) {
             assertTrue(files.noneMatch(p -> p.toString().endsWith(".tmp")));
         }

@@ -22,6 +22,10 @@ import org.gaugeflow.tensor.Tensors;
 public final class Checkpoint {
     public static final String ARCHIVE = "checkpoint.pt";
     public static final String SIDECAR = "checkpoint.json";
+    /** The best model seen so far by the held-out estimate (model weights and step only). */
+    public static final String BEST = "best.pt";
+    /** Its sidecar: step and held-out statistics. */
+    public static final String BEST_SIDECAR = "best.json";
 
     private Checkpoint() {}
 
@@ -67,9 +71,25 @@ public final class Checkpoint {
         }
     }
 
-    /** Restores only the model's parameters (for evaluation); returns the checkpoint's step. */
+    /** Restores only the model's parameters from DIR/checkpoint.pt (for evaluation); returns the checkpoint's step. */
     public static long loadModel(Path dir, org.bytedeco.pytorch.Module module) {
-        Path file = dir.resolve(ARCHIVE);
+        return loadModelFrom(dir.resolve(ARCHIVE), module);
+    }
+
+    /** Saves only a model's parameters and the step (best.pt), atomically. */
+    public static void saveModel(Path file, org.bytedeco.pytorch.Module module, long step) throws IOException {
+        try (PointerScope s = new PointerScope()) {
+            OutputArchive root = new OutputArchive();
+            OutputArchive model = new OutputArchive();
+            module.save(model);
+            root.write("model", model);
+            root.write("step", Tensors.fromArray(new double[] {step}, 1).to(torch.ScalarType.Long));
+            AtomicFileWriter.writeNamed(file, tmp -> root.save_to(tmp.toString()));
+        }
+    }
+
+    /** Restores only the model's parameters from an archive (checkpoint.pt or best.pt); returns its step. */
+    public static long loadModelFrom(Path file, org.bytedeco.pytorch.Module module) {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("checkpoint " + file + ": not found; expected a run folder written by 'gaugeflow train'");
         try (PointerScope s = new PointerScope()) {
             InputArchive root = open(file);

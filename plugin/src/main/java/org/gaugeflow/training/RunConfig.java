@@ -26,15 +26,18 @@ import org.gaugeflow.tensor.Precision;
  * @param checkpointInterval steps between checkpoints
  * @param evalSamples        fresh samples of the final evaluation
  * @param evalBatch          sampling batch of evaluations
+ * @param heldoutEvery       steps between held-out evaluations that keep the best model (0: never)
+ * @param heldoutSamples     fresh samples of each held-out evaluation
  */
 public record RunConfig(String text, String source, Theory theory, ConfigSection model, String modelType,
-                        TrainingConfig training, long checkpointInterval, long evalSamples, long evalBatch) {
+                        TrainingConfig training, long checkpointInterval, long evalSamples, long evalBatch,
+                        long heldoutEvery, long heldoutSamples) {
 
     private static final List<String> TOP = List.of("theory", "model", "training");
     private static final List<String> THEORY = List.of("group", "lattice", "beta");
     private static final List<String> TRAINING = List.of("batch", "steps", "max_seconds", "lr", "min_lr", "schedule",
             "lr_step_every", "lr_gamma", "grad_clip", "seed", "precision", "device", "metrics_interval",
-            "checkpoint_interval", "estimator", "eval_samples", "eval_batch");
+            "checkpoint_interval", "estimator", "eval_samples", "eval_batch", "heldout_every", "heldout_samples");
 
     /** Reads a configuration file; errors name the file. */
     public static RunConfig load(Path file) {
@@ -85,7 +88,11 @@ public record RunConfig(String text, String source, Theory theory, ConfigSection
         if (evalSamples < 2) throw root.error("training.eval_samples = " + evalSamples + ", expected >= 2");
         long evalBatch = tr.integer("eval_batch", Math.min(1024, tc.batch()));
         if (evalBatch < 1) throw root.error("training.eval_batch = " + evalBatch + ", expected >= 1");
-        return new RunConfig(yaml, source, theory, md, type, tc, ckpt, evalSamples, evalBatch);
+        long heldoutEvery = tr.integer("heldout_every", ckpt);
+        if (heldoutEvery < 0) throw root.error("training.heldout_every = " + heldoutEvery + ", expected >= 0 (0: never)");
+        long heldoutSamples = tr.integer("heldout_samples", 512);
+        if (heldoutSamples < 2) throw root.error("training.heldout_samples = " + heldoutSamples + ", expected >= 2");
+        return new RunConfig(yaml, source, theory, md, type, tc, ckpt, evalSamples, evalBatch, heldoutEvery, heldoutSamples);
     }
 
     /** The parsed tree of the whole file (recorded in checkpoints). */
@@ -96,13 +103,13 @@ public record RunConfig(String text, String source, Theory theory, ConfigSection
     /** The same configuration with a different total step count. */
     public RunConfig withSteps(long steps) {
         return new RunConfig(text, source, theory, model, modelType, training.withSteps(steps), checkpointInterval,
-                evalSamples, evalBatch);
+                evalSamples, evalBatch, heldoutEvery, heldoutSamples);
     }
 
     /** The same configuration with a wall-clock training budget in seconds (0: none). */
     public RunConfig withMaxSeconds(double seconds) {
         return new RunConfig(text, source, theory, model, modelType, training.withMaxSeconds(seconds), checkpointInterval,
-                evalSamples, evalBatch);
+                evalSamples, evalBatch, heldoutEvery, heldoutSamples);
     }
 
     /** The device and precision of the model. */

@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * {@code metrics.csv} ({@link TrainingMetrics}), {@code checkpoint.pt} and {@code checkpoint.json}
  * ({@link Checkpoint}) every {@code checkpoint_interval} steps and at the end, and {@code summary.json} after the
  * final evaluation; a killed run resumes from its last checkpoint with the same sequence of random numbers.
+ * Every {@code heldout_every} steps the model is measured on {@code heldout_samples} held-out samples (always the
+ * same latent noise, from {@code training.seed + 5}, so successive models are compared on equal terms; the time is
+ * not counted as training): the rows go to {@code heldout.csv}, and the model with the lowest held-out loss
+ * (KL - log Z) so far is kept as {@code best.pt} with {@code best.json} next to the last one, so a run whose training
+ * degrades late still holds its best model ({@link TrainedModel#load} uses it unless told otherwise).
  * Without a folder ({@link #inMemory}) nothing is written: the experiments train many models that way.
  *
  * <p>Seeds: the model's initial weights come from {@code training.seed + 1}, the training samples from
@@ -32,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class TrainingRun implements AutoCloseable {
     /** The summary file of a finished run. */
     public static final String SUMMARY = "summary.json";
+    /** The held-out evaluations of a run. */
+    public static final String HELDOUT = "heldout.csv";
+    private static final String HELDOUT_HEADER = "step,loss,loss_error,kl,ess";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
 
@@ -49,7 +57,10 @@ public final class TrainingRun implements AutoCloseable {
     private final ReverseKlTrainer<?> trainer;
     private final TrainingMetrics metrics;
     private final double exactLogZ;
+    private final java.util.List<String> heldout = new java.util.ArrayList<>();
     private double seconds;
+    private double bestLoss = Double.POSITIVE_INFINITY;
+    private long bestStep = -1;
 
     private TrainingRun(Path dir, RunConfig config, Theory theory, TrainingConfig training, Module model,
             TrainingMetrics metrics) {
@@ -91,6 +102,21 @@ public final class TrainingRun implements AutoCloseable {
         kept.rows().forEach(run.metrics::add);
         Path side = dir.resolve(Checkpoint.SIDECAR);
         if (Files.exists(side)) run.seconds = JSON.readTree(side.toFile()).path("seconds").asDouble(0);
+        Path ho = dir.resolve(HELDOUT);
+        if (Files.exists(ho)) {
+            for (String line : Files.readAllLines(ho)) {
+                if (line.isBlank() || line.startsWith("step")) continue;
+                if (Long.parseLong(line.substring(0, line.indexOf(','))) <= at) run.heldout.add(line);
+            }
+        }
+        Path best = dir.resolve(Checkpoint.BEST_SIDECAR);
+        if (Files.exists(best)) {
+            var b = JSON.readTree(best.toFile());
+            if (b.path("step").asLong(-1) <= at) {
+                run.bestStep = b.path("step").asLong(-1);
+                run.bestLoss = b.path("heldout_loss").asDouble(Double.POSITIVE_INFINITY);
+            }
+        }
         LOG.info("resuming {} at step {} of {}", dir, at, config.training().steps());
         return run;
     }
@@ -140,11 +166,47 @@ public final class TrainingRun implements AutoCloseable {
                 metrics.add(new TrainingMetrics.Row(r.step(), st.loss(), st.lossError(), st.klWith(exactLogZ), st.ess(),
                         st.logZ(), st.logZError(), r.lr(), r.gradNorm(), seconds));
             }
+            if (config != null && config.heldoutEvery() > 0 && (r.step() % config.heldoutEvery() == 0 || last)) heldout();
             if (dir != null && (r.step() % ckEvery == 0 || last)) checkpoint();
             if (listener != null) listener.afterStep(r, seconds);
         }
         if (dir != null && !Files.exists(dir.resolve(Checkpoint.ARCHIVE))) checkpoint();
     }
+
+    /**
+     * Measures the model on the held-out samples and keeps it as best.pt when its loss is the lowest so far (with a
+     * folder); not counted as training time.
+     */
+    private void heldout() throws IOException {
+        ModelEvaluation ev = evaluate(config.heldoutSamples(), config.evalBatch(), training.seed() + 5);
+        ReweightingStats st = ev.stats();
+        heldout.add(String.format(java.util.Locale.ROOT, "%d,%.8g,%.4g,%.8g,%.6g", trainer.step(), st.loss(), st.lossError(),
+                st.klWith(exactLogZ), st.ess()));
+        boolean better = st.loss() < bestLoss;
+        if (better) {
+            bestLoss = st.loss();
+            bestStep = trainer.step();
+        }
+        if (dir == null) return;
+        AtomicFileWriter.write(dir.resolve(HELDOUT), HELDOUT_HEADER + "\n" + String.join("\n", heldout) + "\n");
+        if (better) {
+            Checkpoint.saveModel(dir.resolve(Checkpoint.BEST), model, trainer.step());
+            ObjectNode n = JSON.createObjectNode();
+            n.put("step", trainer.step());
+            n.put("heldout_loss", st.loss());
+            n.put("heldout_loss_error", st.lossError());
+            n.put("heldout_kl", st.klWith(exactLogZ));
+            n.put("heldout_ess", st.ess());
+            n.put("heldout_samples", st.samples());
+            AtomicFileWriter.write(dir.resolve(Checkpoint.BEST_SIDECAR), JSON.writeValueAsString(n));
+        }
+    }
+
+    /** The step of the best model by the held-out loss so far (-1: none measured). */
+    public long bestStep() { return bestStep; }
+
+    /** Its held-out loss, KL - log Z (infinite when none was measured). */
+    public double bestHeldoutLoss() { return bestLoss; }
 
     /** Writes metrics.csv and the checkpoint now. */
     public void checkpoint() throws IOException {
@@ -194,6 +256,13 @@ public final class TrainingRun implements AutoCloseable {
         summary.put("model", config.modelType());
         summary.put("seed", training.seed());
         summary.put("threads", TorchRuntime.threads());
+        if (bestStep >= 0) {
+            Map<String, Object> best = new LinkedHashMap<>();
+            best.put("step", bestStep);
+            best.put("heldout_loss", bestLoss);
+            best.put("heldout_kl", Double.isNaN(exactLogZ) ? null : bestLoss + exactLogZ);
+            summary.put("best", best);
+        }
         if (dir != null) AtomicFileWriter.write(dir.resolve(SUMMARY), JSON.writeValueAsString(summary) + "\n");
         return summary;
     }

@@ -46,8 +46,14 @@ class TrainingRunTest {
         assertEquals(sa.get("loss"), sb.get("loss"));
         assertEquals(withoutSeconds(a), withoutSeconds(b));
         assertEquals(Files.readString(a.resolve("config.yaml")), YAML);
-        TrainedModel m = TrainedModel.load(a);
+        assertEquals(Files.readString(a.resolve(TrainingRun.HELDOUT)), Files.readString(b.resolve(TrainingRun.HELDOUT)));
+        assertEquals(Files.readString(a.resolve(Checkpoint.BEST_SIDECAR)), Files.readString(b.resolve(Checkpoint.BEST_SIDECAR)));
+        assertEquals(3, Files.readAllLines(a.resolve(TrainingRun.HELDOUT)).size(), "held-out rows at steps 3 and 6");
+        TrainedModel m = TrainedModel.load(a, true);
         assertEquals(6, m.step());
+        TrainedModel best = TrainedModel.load(a);
+        assertEquals(((Map<?, ?>) sa.get("best")).get("step"), best.step(), "load() gives the best model by the held-out loss");
+        assertTrue(!best.checksum().equals(m.checksum()) || best.step() == 6);
         assertEquals(cfg.theory(), m.config().theory());
         assertThrows(IllegalArgumentException.class, () -> TrainingRun.start(cfg, a), "a folder with a checkpoint needs resume");
     }
