@@ -19,11 +19,11 @@ class HmcEngineEquivalenceTest {
             "su3, 6x6, 6.0, omelyan"})
     void enginesAgree(String group, String lattice, double beta, String integrator) {
         TorchRuntime.configure();
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope scope = new PointerScope();
+             TorchHmcEngine torchEngine = new TorchHmcEngine(3, org.gaugeflow.tensor.FieldOptions.CPU_DOUBLE);
+             NativeHmcEngine nativeEngine = new NativeHmcEngine(3)) {
             HmcParameters params = new HmcParameters(beta, 1.0, 8, Integrator.parse(integrator));
             GaugeField start = HmcTestSupport.hotField(group, Lattice.parse(lattice), 2, 17);
-            TorchHmcEngine torchEngine = new TorchHmcEngine(3, org.gaugeflow.tensor.FieldOptions.CPU_DOUBLE);
-            NativeHmcEngine nativeEngine = new NativeHmcEngine(3);
             Tensor p0 = torchEngine.randomMomenta(start);
 
             GaugeField fn = HmcTestSupport.copy(start);

@@ -19,8 +19,7 @@ class HmcNativeMemoryTest {
     @CsvSource({"native, 2000", "torch, 300"})
     void liveNativeObjectsDoNotGrow(String engineName, int trajectories) {
         TorchRuntime.configure();
-        try (PointerScope outer = new PointerScope()) {
-            HmcEngine engine = HmcTestSupport.engine(engineName, 1);
+        try (PointerScope outer = new PointerScope(); HmcEngine engine = HmcTestSupport.engine(engineName, 1)) {
             GaugeField f = GaugeField.unit(GaugeGroup.parse("su2"), Lattice.parse("4x4"), 4, FieldOptions.CPU_DOUBLE);
             HmcRun run = new HmcRun(engine, new HmcParameters(2.0, 0.5, 2, Integrator.OMELYAN), 1000);
             run.run(f, 0, trajectories / 10, null);

@@ -24,10 +24,11 @@ class HmcPhysicsTest {
     static final double U1_8X8_BETA2_Q2 = 1.23929891;
     static final double SU3_2D_BETA6_PLAQUETTE = 0.4225317;
 
+    /** Runs and closes {@code engine}. */
     private static HmcSummary run(HmcEngine engine, String group, String lattice, double beta, HmcParameters params,
                                   int chains, int therm, int trajectories) {
         TorchRuntime.configure();
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope scope = new PointerScope(); engine) {
             GaugeField f = GaugeField.unit(GaugeGroup.parse(group), Lattice.parse(lattice), chains, FieldOptions.CPU_DOUBLE);
             List<HmcRun.Row> rows = new HmcRun(engine, params, 1000).run(f, therm, trajectories, null);
             return new HmcSummary(rows);

@@ -28,7 +28,8 @@ final class HmcTestSupport {
         return a.sub(b).abs().max().item_double();
     }
 
+    /** An engine by name through the registry; the caller closes it. */
     static HmcEngine engine(String name, long seed) {
-        return name.equals("native") ? new NativeHmcEngine(seed) : new TorchHmcEngine(seed, FieldOptions.CPU_DOUBLE);
+        return HmcEngines.create(name, seed, new org.gaugeflow.group.SUN(3), FieldOptions.CPU_DOUBLE);
     }
 }

@@ -26,8 +26,7 @@ class IntegratorPropertiesTest {
             "torch, u1, 6x6, 3.0, omelyan", "torch, su3, 4x4x2x2, 5.6, leapfrog", "torch, su2, 4x4x4, 2.2, omelyan"})
     void trajectoriesAreReversible(String engineName, String group, String lattice, double beta, String integrator) {
         TorchRuntime.configure();
-        try (PointerScope scope = new PointerScope()) {
-            HmcEngine engine = HmcTestSupport.engine(engineName, 5);
+        try (PointerScope scope = new PointerScope(); HmcEngine engine = HmcTestSupport.engine(engineName, 5)) {
             HmcParameters params = new HmcParameters(beta, 1.0, 10, Integrator.parse(integrator));
             GaugeField start = HmcTestSupport.hotField(group, Lattice.parse(lattice), 1, 9);
             GaugeField f = HmcTestSupport.copy(start);
@@ -54,8 +53,7 @@ class IntegratorPropertiesTest {
     @CsvSource({"native, su3, 4x4x4x4, 5.7", "native, u1, 8x8, 2.0", "torch, su2, 4x4x4, 2.2"})
     void deltaHFallsLikeEpsSquared(String engineName, String group, String lattice, double beta) {
         TorchRuntime.configure();
-        try (PointerScope scope = new PointerScope()) {
-            HmcEngine engine = HmcTestSupport.engine(engineName, 6);
+        try (PointerScope scope = new PointerScope(); HmcEngine engine = HmcTestSupport.engine(engineName, 6)) {
             GaugeField start = HmcTestSupport.hotField(group, Lattice.parse(lattice), 1, 10);
             Tensor p0 = engine.randomMomenta(start);
             double h0 = engine.hamiltonian(start, p0, beta)[0];
