@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gaugeflow", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Multiscale normalizing flows for lattice gauge theory.",
         subcommands = {InfoCommand.class, DemoCommand.class, TrainCommand.class, EvalCommand.class, CompareCommand.class, SampleCommand.class,
-                HmcCommand.class, IldgCommand.class, ConvertCommand.class, ExperimentCommand.class})
+                HmcCommand.class, AnalyzeCommand.class, IldgCommand.class, ConvertCommand.class, ExperimentCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)

@@ -13,6 +13,11 @@ package org.gaugeflow.analysis;
  *
  * then the bias correction Gamma(t) += C_F(W)/N (Eq. (49)), sigma^2 = C_F(W)/N,
  * and the errors of the error and of tau_int (Eqs. (42), (43)). S = 1.5 by default.
+ *
+ * <p>Replicas (Wolff Sec. 3.3): R independent chains of lengths N_r of the same process, N = sum N_r, are combined
+ * with the mean abar = sum_r N_r abar_r / N and
+ * Gamma(t) = 1/(N - R t) sum_r sum_{i=1}^{N_r - t} (a^r_i - abar)(a^r_{i+t} - abar); the window, the bias correction
+ * and the errors follow as above with this N. A single series is the case R = 1.
  */
 public final class GammaMethod {
 
@@ -37,28 +42,49 @@ public final class GammaMethod {
         return new GammaMethod().apply(series);
     }
 
+    /** Replicas (Wolff Sec. 3.3) with the default S = 1.5. */
+    public static GammaResult analyzeReplicas(double[][] replicas) {
+        return new GammaMethod().apply(replicas);
+    }
+
     public GammaResult apply(double[] a) {
-        if (a == null || a.length < 2) {
-            throw new IllegalArgumentException("series of length " + (a == null ? 0 : a.length) + ": expected >= 2 values");
-        }
-        int n = a.length;
+        if (a == null) throw new IllegalArgumentException("series null: expected >= 2 values");
+        return apply(new double[][] {a});
+    }
+
+    /** The combined analysis of replicas of one observable (each replica >= 2 values). */
+    public GammaResult apply(double[][] replicas) {
+        if (replicas == null || replicas.length == 0) throw new IllegalArgumentException("no replicas: expected at least one series");
+        int r = replicas.length;
+        int n = 0;
+        int shortest = Integer.MAX_VALUE;
         double mean = 0;
-        for (double v : a) {
-            if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("series holds a non-finite value " + v);
+        for (int k = 0; k < r; k++) {
+            double[] a = replicas[k];
+            if (a == null || a.length < 2) {
+                throw new IllegalArgumentException((r > 1 ? "replica " + k + ": " : "") + "series of length "
+                        + (a == null ? 0 : a.length) + ": expected >= 2 values");
             }
-            mean += v;
+            for (double v : a) {
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException((r > 1 ? "replica " + k + ": " : "") + "series holds a non-finite value " + v);
+                }
+                mean += v;
+            }
+            n += a.length;
+            shortest = Math.min(shortest, a.length);
         }
         mean /= n;
-        double[] d = new double[n];
-        for (int i = 0; i < n; i++) {
-            d[i] = a[i] - mean;
+        double[][] d = new double[r][];
+        for (int k = 0; k < r; k++) {
+            d[k] = new double[replicas[k].length];
+            for (int i = 0; i < d[k].length; i++) d[k][i] = replicas[k][i] - mean;
         }
         double gamma0 = gamma(d, 0);
         if (gamma0 == 0.0) {
             return new GammaResult(mean, 0.0, 0.0, 0.5, 0.0, 0, n);
         }
-        int maxW = n / 2;
+        int maxW = shortest / 2;
         double[] gammas = new double[maxW + 1];
         gammas[0] = gamma0;
         double cf = gamma0;
@@ -97,12 +123,15 @@ public final class GammaMethod {
         return new GammaResult(mean, error, errorOfError, tauInt, tauIntError, window, n);
     }
 
-    private static double gamma(double[] d, int t) {
-        int n = d.length;
+    /** Gamma(t) over all replicas: the sum of products at lag t divided by the number of pairs, N - R t. */
+    private static double gamma(double[][] d, int t) {
         double sum = 0;
-        for (int i = 0; i + t < n; i++) {
-            sum += d[i] * d[i + t];
+        long pairs = 0;
+        for (double[] x : d) {
+            int n = x.length;
+            for (int i = 0; i + t < n; i++) sum += x[i] * x[i + t];
+            pairs += Math.max(0, n - t);
         }
-        return sum / (n - t);
+        return sum / pairs;
     }
 }
