@@ -2,20 +2,23 @@ package org.gaugeflow.multiscale;
 
 import static org.gaugeflow.tensor.Tensors.mul;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.gaugeflow.field.GaugeField;
 import org.gaugeflow.flow.Sample;
 import org.gaugeflow.group.GaugeGroup;
 import org.gaugeflow.group.SUN;
-import org.gaugeflow.group.U1;
+import org.gaugeflow.config.ConfigSection;
 import org.gaugeflow.lattice.Lattice;
+import org.gaugeflow.model.ModelRegistry;
 import org.gaugeflow.physics.GaugeTransformation;
+import org.gaugeflow.physics.Theory;
 import org.gaugeflow.physics.WilsonLoop;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Rng;
@@ -197,6 +200,54 @@ class HigherDimensionalMultiscaleTest {
             assertTrue(Tensors.maxAbs(back.logQ().sub(r.logQ())) < 1e-10, "log q of refine != log q of coarsen");
             Tensor fineMu = r.field().link(mu);
             assertTrue(Tensors.maxAbs(mul(layer.parity(fineMu, 0), layer.parity(fineMu, 1)).sub(c.link(mu))) < 1e-12, "U_A U_B != U_mu");
+        }
+    }
+
+    /**
+     * The YAML model types multiscale (U(1)) and sun-multiscale take 3D and 4D targets: the default coarse lattice is
+     * 2^d, u_b and slice_coarse reach the slice models, a U(1) fine flow composes on top, and bad values are one-line
+     * errors.
+     */
+    @Test
+    void yamlModelTypesBuildThreeAndFourDimensionalModels() {
+        try (Rng rng = new Rng(68, F64)) {
+            MultiscaleModel u3 = fromYaml("u1", "4x4x4", "{type: multiscale, scm_layers: 1, scm_hidden: [4], u_b: checkerboard, "
+                    + "fine_layers: 1, hidden: [4]}");
+            assertEquals(Lattice.parse("2x2x2"), u3.coarseLattice());
+            assertNotNull(u3.fineFlow());
+            MultiscaleModel slice = u3.layers().get(2).slice();
+            assertEquals(Lattice.parse("4x4"), slice.lattice());
+            assertEquals(Lattice.parse("2x2"), slice.coarseLattice());
+            assertEquals(2, slice.outerStaples());
+            assertEquals(UBMode.CHECKERBOARD, slice.layers().get(0).ubMode());
+            assertEquals(UBMode.HAAR, u3.layers().get(0).ubMode(), "top-level U_B is Haar");
+            MultiscaleModel u4 = fromYaml("u1", "4x4x2x2", "{type: multiscale, scm_layers: 0, u_b: haar, fine_layers: 0}");
+            assertEquals(UBMode.HAAR, u4.layers().get(1).slice().layers().get(0).ubMode());
+            MultiscaleModel s3 = fromYaml("su2", "4x4x2", "{type: sun-multiscale, coarse: 2x2x2, scm_iterations: 1, hidden: [4], "
+                    + "bins: 4, init_scale: 0.3, slice_coarse: 2, fine_iterations: 0}");
+            assertEquals(UBMode.CONDITIONAL, s3.layers().get(1).slice().layers().get(0).ubMode(), "default u_b");
+            for (MultiscaleModel m : new MultiscaleModel[] {u3, u4, s3}) {
+                try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                    Sample x = m.sample(2, rng);
+                    assertTrue(Tensors.maxAbs(m.logProb(x.value()).sub(x.logQ())) < 1e-10);
+                }
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> fromYaml("u1", "4x4x4", "{type: multiscale, u_b: sometimes}"));
+        assertTrue(e.getMessage().contains("model.u_b") && e.getMessage().contains("haar, conditional or checkerboard"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> fromYaml("u1", "4x4x4", "{type: multiscale, slice_coarse: 1}"));
+        assertTrue(e.getMessage().contains("model.slice_coarse"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> fromYaml("su3", "4x4x4", "{type: sun-multiscale, u_B: haar}"));
+        assertTrue(e.getMessage().contains("unknown key 'model.u_B'") && e.getMessage().contains("u_b"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> fromYaml("u1", "4x4x4", "{type: multiscale, coarse: 2x2}"));
+        assertTrue(e.getMessage().contains("dimension"), e.getMessage());
+    }
+
+    private static MultiscaleModel fromYaml(String group, String lattice, String section) {
+        try (Rng init = new Rng(69, F64)) {
+            return (MultiscaleModel) ModelRegistry.build(new Theory(GaugeGroup.parse(group), Lattice.parse(lattice), 1.0),
+                    ConfigSection.parse("model: " + section, "test").section("model"), F64, init);
         }
     }
 }
