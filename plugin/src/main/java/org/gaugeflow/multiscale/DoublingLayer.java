@@ -206,7 +206,7 @@ public final class DoublingLayer extends Module {
         checkOuter(outerContext);
         int d = coarse.dims();
         long b = coarseField.batch();
-        Tensor outerFine = outer > 0 ? outerContext.staples(fine) : null;  // [B, d, fine sites..., m, N, N]
+        Tensor outerFine = outerFine(outerContext);                          // [B, d, fine sites..., m, N, N]
         Sample uBs = sampleUB(b, rng, coarseField, outerFine);
         Tensor uB = uBs.value();
         Tensor uA = mul(coarseField.link(mu), dagger(uB));                     // Eq. (5): U_A = U_mu U_B^dag
@@ -249,7 +249,7 @@ public final class DoublingLayer extends Module {
         dirs[mu] = mul(parity(fineMu, 0), uB);                                  // U_A U_B, Eq. (5)
         for (int nu = 0; nu < d; nu++) if (nu != mu) dirs[nu] = parity(fineField.link(nu), 0);
         GaugeField coarseField = GaugeField.fromDirections(group, coarse, dirs);
-        Tensor outerFine = outer > 0 ? outerContext.staples(fine) : null;
+        Tensor outerFine = outerFine(outerContext);
         Tensor logQ;
         if (d == 2) {
             int nu = 1 - mu;
@@ -263,6 +263,15 @@ public final class DoublingLayer extends Module {
         Tensor lqB = logProbUB(uB, coarseField, outerFine);
         if (lqB != null) logQ = logQ.add(lqB);
         return new Doubled(coarseField, logQ);
+    }
+
+    /**
+     * The out-of-slice staples of every link of the fine lattice, where this layer uses them directly (U_B models,
+     * U_perp of a 2D layer); null at the top level or where only the slice model needs them (it asks for its own
+     * levels).
+     */
+    private Tensor outerFine(SliceConditioning outerContext) {
+        return outer > 0 && (ubMode != UBMode.HAAR || coarse.dims() == 2) ? outerContext.staples(fine) : null;
     }
 
     // ------------------------------------------------------------------------------------------------ U_B
