@@ -228,7 +228,7 @@ public final class DoublingLayer extends Module {
             for (int nu = 0, j = 0; nu < d; nu++) {
                 if (nu != mu) dirs[nu] = interleave(coarseField.link(nu), links.select(1, j++));
             }
-            logQ = s.logQ().view(b, coarse.extent(mu)).sum(1);
+            logQ = s.logQ().reshape(b, coarse.extent(mu)).sum(1);
         }
         if (uBs.logQ() != null) logQ = logQ.add(uBs.logQ());
         return new Doubled(GaugeField.fromDirections(group, fine, dirs), logQ);             // Eq. (9)
@@ -258,7 +258,7 @@ public final class DoublingLayer extends Module {
             Tensor[] perp = new Tensor[d - 1];
             for (int nu = 0, j = 0; nu < d; nu++) if (nu != mu) perp[j++] = parity(fineField.link(nu), 1);
             Tensor links = SliceStaples.toSliceBatch(torch.stack(new TensorVector(perp), 1), d, mu, 2);
-            logQ = slice.logProb(links, new SliceStaples(fineField, mu, outerContext)).view(b, coarse.extent(mu)).sum(1);
+            logQ = slice.logProb(links, new SliceStaples(fineField, mu, outerContext)).reshape(b, coarse.extent(mu)).sum(1);
         }
         Tensor lqB = logProbUB(uB, coarseField, outerFine);
         if (lqB != null) logQ = logQ.add(lqB);
