@@ -1,5 +1,7 @@
 package org.gaugeflow.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
@@ -13,6 +15,7 @@ import org.gaugeflow.flow.Density;
 import org.gaugeflow.flow.Sample;
 import org.gaugeflow.flow.spectral.SpectralFlow;
 import org.gaugeflow.flow.sun.SUNFineLatticeFlow;
+import org.gaugeflow.group.Eigh3;
 import org.gaugeflow.group.SUN;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.multiscale.ReverseKl;
@@ -21,14 +24,24 @@ import org.gaugeflow.physics.WilsonAction;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Precision;
 import org.gaugeflow.tensor.Rng;
+import org.gaugeflow.tensor.Tensors;
 import org.gaugeflow.tensor.TorchRuntime;
 
 /**
  * SU(3) flow benchmark (BENCHMARKS.md, "SU(3)"): samples per second and training steps per second of the 2D
  * SU(3) multiscale model (2x2 -> 8x8, 2 spectral iterations per staple-conditional model, one 12-layer fine flow
- * on top) and of the 12-layer fine-lattice flow alone, on 8x8 in float64 and float32, with the share of wall
- * time spent in eigen-decompositions, and as the same-run reference the time of one Wilson action evaluation
- * (plaquettes) of the same batch.
+ * on top) and of the 12-layer fine-lattice flow alone, on 8x8 in float64 and float32, each with the spectral
+ * flows' eigen-solver set to LAPACK ({@code linalg_eigvalsh}/{@code linalg_eigh}), to the closed form
+ * ({@link org.gaugeflow.group.Eigh3}) and to the default (AUTO: closed form for large batches) in the same run,
+ * and as the same-run reference the time of one Wilson action evaluation (plaquettes) of the same batch.
+ *
+ * <p>Eigen-decomposition share: one sampling pass is run with a recording solver that keeps every batch of
+ * Hermitian matrices the spectral flows hand to it (the N(N-1)/2 + 1 phase candidates, for their eigenvalues,
+ * and the chosen candidate, for the full decomposition); each solver is then timed alone on exactly those
+ * batches, and "eig share" is that time over the time of a sampling pass (or of a training step, which
+ * diagonalizes the same matrices once) with that solver. It covers the solver calls only (not building the
+ * candidates, sorting, the alcove lift). The summary line per model gives the solver-alone ratios and the
+ * sampling speedups over LAPACK.
  *
  * <p>Run: {@code java -cp hmc-integration/target/gaugeflow.jar org.gaugeflow.bench.Su3Benchmark [batch] [reps]}.
  */
@@ -43,52 +56,52 @@ public final class Su3Benchmark {
         SUN su3 = new SUN(3);
         System.out.printf(Locale.ROOT, "# SU(3) 8x8, batch %d, %d reps, %d threads, libtorch %s%n", batch, reps,
                 TorchRuntime.threads(), TorchRuntime.libtorchVersion());
-        System.out.println("model,precision,samples_per_s,train_steps_per_s,eig_share_sampling,eig_share_training,action_ms,sample_over_action");
-        for (Precision p : new Precision[] {Precision.DOUBLE, Precision.FLOAT}) {
-            FieldOptions o = new FieldOptions(p, "cpu");
-            for (String kind : new String[] {"multiscale", "fine-flow"}) {
-                torch.manual_seed(1);
-                Module model = kind.equals("multiscale")
-                        ? SUNModels.multiscale(su3, Lattice.parse("2x2"), target, new SUNModels.Spec(2, new int[] {16, 16}, 8, 0.5,
-                                new SUNFineLatticeFlow.Architecture(1, new int[] {16, 16}, 8, 0.5)), o)
-                        : SUNModels.fineFlow(su3, target, new SUNFineLatticeFlow.Architecture(1, new int[] {16, 16}, 8, 0.5), o);
-                run(kind, p, (Density) model, model, su3, target, o, batch, reps);
+        System.out.println("model,precision,solver,samples_per_s,train_steps_per_s,eig_share_sampling,eig_share_training,action_ms,sample_over_action");
+        SpectralFlow.Eigensolver initial = SpectralFlow.eigensolver();
+        try {
+            for (Precision p : new Precision[] {Precision.DOUBLE, Precision.FLOAT}) {
+                FieldOptions o = new FieldOptions(p, "cpu");
+                for (String kind : new String[] {"multiscale", "fine-flow"}) {
+                    torch.manual_seed(1);
+                    Module model = kind.equals("multiscale")
+                            ? SUNModels.multiscale(su3, Lattice.parse("2x2"), target, new SUNModels.Spec(2, new int[] {16, 16}, 8, 0.5,
+                                    new SUNFineLatticeFlow.Architecture(1, new int[] {16, 16}, 8, 0.5)), o)
+                            : SUNModels.fineFlow(su3, target, new SUNFineLatticeFlow.Architecture(1, new int[] {16, 16}, 8, 0.5), o);
+                    run(kind, p, (Density) model, model, su3, target, o, batch, reps);
+                }
             }
+        } finally {
+            SpectralFlow.setEigensolver(initial);
         }
     }
 
     private static void run(String kind, Precision p, Density d, Module m, SUN su3, Lattice target, FieldOptions o, int batch,
             int reps) {
         WilsonAction action = new WilsonAction(6.0);
+        String precision = p == Precision.DOUBLE ? "float64" : "float32";
+        List<Tensor> candidates = new ArrayList<>();   // inputs of eigenvalues(): all phase candidates
+        List<Tensor> chosen = new ArrayList<>();       // inputs of eigh(): the chosen candidate per matrix
         try (Rng rng = new Rng(1, o)) {
-            // warm-up
+            // warm-up, recording the matrices every spectral flow hands to its eigen-solver in one sampling pass
+            SpectralFlow.Eigensolver plain = SpectralFlow.CLOSED_FORM;
+            SpectralFlow.setEigensolver(new SpectralFlow.Eigensolver() {
+                @Override public Tensor eigenvalues(Tensor h) {
+                    candidates.add(Tensors.retain(h.clone()));
+                    return plain.eigenvalues(h);
+                }
+
+                @Override public Eigh3.Result eigh(Tensor h) {
+                    chosen.add(Tensors.retain(h.clone()));
+                    return plain.eigh(h);
+                }
+            });
             try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
                 d.sample(batch, rng);
+            } finally {
+                SpectralFlow.setEigensolver(plain);
             }
-            long e0 = SpectralFlow.decompositionNanos();
-            long t0 = System.nanoTime();
-            GaugeField last = null;
-            for (int r = 0; r < reps; r++) {
-                try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                    d.sample(batch, rng);
-                }
-            }
-            double sampleSec = (System.nanoTime() - t0) / 1e9;
-            double eigSample = (SpectralFlow.decompositionNanos() - e0) / 1e9 / sampleSec;
-            Adam adam = new Adam(m.parameters(), new AdamOptions(1e-3));
-            e0 = SpectralFlow.decompositionNanos();
-            t0 = System.nanoTime();
-            for (int r = 0; r < reps; r++) {
-                try (PointerScope s = new PointerScope()) {
-                    adam.zero_grad();
-                    Sample x = d.sample(batch, rng);
-                    Tensor loss = ReverseKl.loss(x, su3, target, action);
-                    loss.backward();
-                    adam.step();
-                }
-            }
-            double trainSec = (System.nanoTime() - t0) / 1e9;
-            double eigTrain = (SpectralFlow.decompositionNanos() - e0) / 1e9 / trainSec;
+            long matrices = 0;
+            for (Tensor h : chosen) matrices += h.numel() / 9;
             double actionMs;
             try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
                 GaugeField f = GaugeField.haar(su3, target, batch, rng);
@@ -97,9 +110,69 @@ public final class Su3Benchmark {
                 for (int r = 0; r < 20; r++) action.action(f).sum().item_double();
                 actionMs = (System.nanoTime() - a0) / 20e6;
             }
-            double perSampleBatch = sampleSec / reps;
-            System.out.printf(Locale.ROOT, "%s,%s,%.1f,%.3f,%.2f,%.2f,%.2f,%.0f%n", kind, p == Precision.DOUBLE ? "float64" : "float32",
-                    batch * reps / sampleSec, reps / trainSec, eigSample, eigTrain, actionMs, perSampleBatch * 1e3 / actionMs);
+            String[] names = {"linalg_eigh", "closed-form", "auto"};
+            SpectralFlow.Eigensolver[] solvers = {SpectralFlow.LINALG_EIGH, SpectralFlow.CLOSED_FORM, SpectralFlow.AUTO};
+            double[] solverSec = new double[3];
+            double[] sampleSec = new double[3];
+            Adam adam = new Adam(m.parameters(), new AdamOptions(1e-3));
+            for (int k = 0; k < 3; k++) {
+                SpectralFlow.setEigensolver(solvers[k]);
+                solverSec[k] = timeSolver(solvers[k], candidates, chosen, reps);
+                try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                    d.sample(batch, rng);                                      // warm-up with this solver
+                }
+                long t0 = System.nanoTime();
+                for (int r = 0; r < reps; r++) {
+                    try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                        d.sample(batch, rng);
+                    }
+                }
+                sampleSec[k] = (System.nanoTime() - t0) / 1e9 / reps;
+                t0 = System.nanoTime();
+                for (int r = 0; r < reps; r++) {
+                    try (PointerScope s = new PointerScope()) {
+                        adam.zero_grad();
+                        Sample x = d.sample(batch, rng);
+                        Tensor loss = ReverseKl.loss(x, su3, target, action);
+                        loss.backward();
+                        adam.step();
+                    }
+                }
+                double trainSec = (System.nanoTime() - t0) / 1e9 / reps;
+                System.out.printf(Locale.ROOT, "%s,%s,%s,%.1f,%.3f,%.2f,%.2f,%.2f,%.0f%n", kind, precision, names[k],
+                        batch / sampleSec[k], 1 / trainSec, solverSec[k] / sampleSec[k], solverSec[k] / trainSec, actionMs,
+                        sampleSec[k] * 1e3 / actionMs);
+            }
+            System.out.printf(Locale.ROOT, "# %s %s: eigen-solvers alone on the model's %d matrices per sampling pass (%d calls,"
+                    + " %d candidates each): linalg_eigh %.1f ms, closed form %.1f ms (ratio %.2f), auto %.1f ms (ratio %.2f);"
+                    + " sampling speedup over linalg_eigh: closed form %.2f, auto %.2f%n", kind, precision, matrices, chosen.size(),
+                    chosen.isEmpty() ? 0 : candidates.get(0).size(0), solverSec[0] * 1e3, solverSec[1] * 1e3,
+                    solverSec[0] / solverSec[1], solverSec[2] * 1e3, solverSec[0] / solverSec[2], sampleSec[0] / sampleSec[1],
+                    sampleSec[0] / sampleSec[2]);
+        } finally {
+            SpectralFlow.setEigensolver(SpectralFlow.AUTO);
+            for (Tensor h : candidates) Tensors.release(h);
+            for (Tensor h : chosen) Tensors.release(h);
+        }
+    }
+
+    /**
+     * Seconds per sampling pass for the solver alone on the recorded batches, as the flows call it (eigenvalues of
+     * all candidates, full decomposition of the chosen ones); mean of reps, after a warm-up.
+     */
+    private static double timeSolver(SpectralFlow.Eigensolver solver, List<Tensor> candidates, List<Tensor> chosen, int reps) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            long t0 = 0;
+            for (int r = 0; r <= reps; r++) {
+                if (r == 1) t0 = System.nanoTime();
+                for (int i = 0; i < chosen.size(); i++) {
+                    try (PointerScope s = new PointerScope()) {
+                        solver.eigenvalues(candidates.get(i));
+                        solver.eigh(chosen.get(i));
+                    }
+                }
+            }
+            return (System.nanoTime() - t0) / 1e9 / reps;
         }
     }
 }

@@ -288,4 +288,28 @@ class Eigh3Test {
             assertTrue(torch.isfinite(x.grad()).all().item_bool(), "non-finite float32 gradient");
         }
     }
+
+    /** The trigonometric eigenvalues alone: eps-accurate when separated, ~sqrt(eps) for a degenerate pair. */
+    @Test
+    void trigonometricEigenvaluesForGapComparisons() {
+        try (PointerScope s = new PointerScope(); Rng rng = new Rng(7, F64)) {
+            Tensor h = randomHermitian(rng, 2000);
+            T_TensorTensor_T ref = torch.linalg_eigh(h);
+            Tensor lam = ref.get0();
+            Tensor scale = spectralNorm(lam);
+            Tensor gap = lam.narrow(-1, 1, 2).sub(lam.narrow(-1, 0, 2)).amin(new long[] {-1}, false).div(scale);
+            Tensor sel = torch.nonzero(gap.gt(new Scalar(1e-2))).squeeze(-1);
+            Tensor vals = Eigh3.eigenvalues(h);
+            assertEquals(2, vals.dim());
+            double err = relMax(vals.index_select(0, sel).sub(lam.index_select(0, sel)), scale.index_select(0, sel));
+            assertTrue(err < 1e-12, "separated eigenvalues: " + err);
+            assertTrue(relMax(vals.sub(lam), scale) < 1e-7, "all eigenvalues: " + relMax(vals.sub(lam), scale));
+            Tensor deg = withSpectra(rng, new double[][] {{-2, 1, 1}, {-1, -1, 2}, {0.4, 0.4, 0.4}, {0, 0, 0}, {1, 1 + 1e-9, 3}});
+            Tensor dv = Eigh3.eigenvalues(deg);
+            Tensor dref = torch.linalg_eigh(deg).get0();
+            assertTrue(relMax(dv.sub(dref), spectralNorm(dref).clamp_min(new Scalar(1.0))) < 1e-7, "degenerate eigenvalues");
+            Tensor v32 = Eigh3.eigenvalues(h.to(torch.ScalarType.ComplexFloat));
+            assertTrue(relMax(v32.to(torch.ScalarType.Double).sub(lam), scale) < 1e-3, "float32 eigenvalues");
+        }
+    }
 }

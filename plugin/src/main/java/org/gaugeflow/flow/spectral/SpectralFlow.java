@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.gaugeflow.flow.Transform;
 import org.gaugeflow.flow.Transformed;
+import org.gaugeflow.group.Eigh3;
 import org.gaugeflow.group.SUN;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Precision;
@@ -40,7 +41,8 @@ import org.gaugeflow.tensor.Tensors;
  * Every factor is computed from gaps and stick ratios (no differences of nearly equal numbers), so the
  * log-Jacobian stays accurate near degenerate eigenvalues.
  *
- * <p><b>Stability.</b> P is diagonalized by {@code linalg_eigh} of H = a P + conj(a) P^dag (P is normal),
+ * <p><b>Stability.</b> P is diagonalized through the Hermitian H = a P + conj(a) P^dag (P is normal; for N = 3
+ * and large batches by the closed-form {@link Eigh3}, otherwise by LAPACK; see {@link #setEigensolver}),
  * taking per matrix the phase a among N(N-1)/2 + 1 candidates that maximizes H's smallest eigenvalue gap,
  * so that accidental degeneracies of H never spoil the eigenvectors. The eigenvectors V are then held
  * constant (detached) and f(P) is written as P' = V [diag(e^{i theta'}) + G o offdiag(V^dag P V)] V^dag with
@@ -129,22 +131,73 @@ public final class SpectralFlow extends Module implements Transform {
     /** Sorted eigenvectors (detached, columns in alcove order) and the 2 pi offsets of the lift. */
     private record Eigen(Tensor vectors, Tensor offset) {}
 
-    /** Total wall time spent in eigen-decompositions (eigh of the candidates, sorting, lift), for benchmarks. */
-    private static final java.util.concurrent.atomic.AtomicLong DECOMPOSITION_NANOS = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Diagonalizes the Hermitian candidates H = a P + conj(a) P^dag like {@code linalg_eigh} (eigenvalues in
+     * ascending order, eigenvectors as columns). The flow calls it without gradient and uses the eigenvectors
+     * only through V^dag P V and V (...) V^dag, so their phases are free and the solver's own gradients never
+     * enter.
+     */
+    public interface Eigensolver {
+        /** Eigenvalues [..., N] of h [..., N, N], accurate enough to compare eigenvalue gaps. */
+        Tensor eigenvalues(Tensor h);
 
-    /** Nanoseconds spent in eigen-decompositions by all spectral flows of this process so far. */
-    public static long decompositionNanos() { return DECOMPOSITION_NANOS.get(); }
-
-    private Eigen decompose(Tensor p) {
-        long t0 = System.nanoTime();
-        try {
-            return decomposeTimed(p);
-        } finally {
-            DECOMPOSITION_NANOS.addAndGet(System.nanoTime() - t0);
-        }
+        /** Eigenvalues [..., N] and eigenvectors [..., N, N] of h [..., N, N]. */
+        Eigh3.Result eigh(Tensor h);
     }
 
-    private Eigen decomposeTimed(Tensor p) {
+    /** LibTorch's batched LAPACK ({@code linalg_eigvalsh}, {@code linalg_eigh}), any N. */
+    public static final Eigensolver LINALG_EIGH = new Eigensolver() {
+        @Override public Tensor eigenvalues(Tensor h) { return torch.linalg_eigvalsh(h); }
+
+        @Override public Eigh3.Result eigh(Tensor h) {
+            T_TensorTensor_T e = torch.linalg_eigh(h);
+            return new Eigh3.Result(e.get0(), e.get1());
+        }
+    };
+
+    /** The closed form {@link Eigh3} for 3 x 3 matrices (SU(3)), LAPACK for other N. */
+    public static final Eigensolver CLOSED_FORM = new Eigensolver() {
+        @Override public Tensor eigenvalues(Tensor h) {
+            return h.size(-1) == 3 ? Eigh3.eigenvalues(h) : LINALG_EIGH.eigenvalues(h);
+        }
+
+        @Override public Eigh3.Result eigh(Tensor h) { return h.size(-1) == 3 ? Eigh3.eigh(h) : LINALG_EIGH.eigh(h); }
+    };
+
+    /**
+     * Fewest 3 x 3 matrices in one call from which {@link #AUTO} takes the closed form: eigenvalues only (the
+     * phase candidates) and the full decomposition. Below, LAPACK's ~1-2 us per matrix beats the closed form's
+     * fixed cost of ~40 (eigenvalues) or ~100 (full) small tensor ops; measured with Eigh3Benchmark.
+     */
+    public static final long AUTO_MIN_EIGENVALUES = 1024, AUTO_MIN_EIGH = 4096;
+
+    /** The default: per call, the closed form for 3 x 3 batches of at least the sizes above, LAPACK otherwise. */
+    public static final Eigensolver AUTO = new Eigensolver() {
+        @Override public Tensor eigenvalues(Tensor h) {
+            return (h.size(-1) == 3 && h.numel() / 9 >= AUTO_MIN_EIGENVALUES ? CLOSED_FORM : LINALG_EIGH).eigenvalues(h);
+        }
+
+        @Override public Eigh3.Result eigh(Tensor h) {
+            return (h.size(-1) == 3 && h.numel() / 9 >= AUTO_MIN_EIGH ? CLOSED_FORM : LINALG_EIGH).eigh(h);
+        }
+    };
+
+    private static volatile Eigensolver eigensolver = AUTO;
+
+    /**
+     * Selects the eigen-solver of all spectral flows in this process (tests and benchmarks compare
+     * {@link #CLOSED_FORM} with {@link #LINALG_EIGH}; a benchmark may wrap one to see the matrices it gets).
+     * Per call the flow asks for the eigenvalues of all candidates and for the full decomposition of the
+     * chosen candidate only.
+     */
+    public static void setEigensolver(Eigensolver solver) {
+        if (solver == null) throw new IllegalArgumentException("spectral flow eigen-solver null: expected one");
+        eigensolver = solver;
+    }
+
+    public static Eigensolver eigensolver() { return eigensolver; }
+
+    private Eigen decompose(Tensor p) {
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor pd = p.detach();
             int candidates = n * (n - 1) / 2 + 1;
@@ -154,14 +207,14 @@ public final class SpectralFlow extends Module implements Transform {
                 Tensor a = pd.mul(new Scalar(new org.bytedeco.pytorch.DoubleComplex(Math.cos(phi), Math.sin(phi))));
                 hs[c] = a.add(dagger(a));
             }
-            T_TensorTensor_T eig = torch.linalg_eigh(torch.stack(new TensorVector(hs), 0));
-            Tensor evals = eig.get0();
-            Tensor evecs = eig.get1();
+            Eigensolver solver = eigensolver;
+            Tensor stacked = torch.stack(new TensorVector(hs), 0);                             // [candidates, b, n, n]
+            Tensor evals = solver.eigenvalues(stacked);
             Tensor gap = evals.narrow(-1, 1, n - 1).sub(evals.narrow(-1, 0, n - 1)).amin(new long[] {-1}, false);
             Tensor best = gap.argmax(new org.bytedeco.pytorch.LongOptional(0), false);   // [b]
             long b = pd.size(0);
             Tensor index = best.view(1, b, 1, 1).expand(1, b, n, n);
-            Tensor v = evecs.gather(0, index).squeeze(0);
+            Tensor v = solver.eigh(stacked.gather(0, index).squeeze(0)).vectors();          // only the chosen candidate
             Tensor theta0 = torch.angle(dagger(v).matmul(pd).matmul(v).diagonal(0, -2, -1));
             T_TensorTensor_T sorted = torch.sort(theta0, -1, true);
             Tensor vals = sorted.get0();
