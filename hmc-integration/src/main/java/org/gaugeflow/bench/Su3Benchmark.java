@@ -15,7 +15,6 @@ import org.gaugeflow.flow.Density;
 import org.gaugeflow.flow.Sample;
 import org.gaugeflow.flow.spectral.SpectralFlow;
 import org.gaugeflow.flow.sun.SUNFineLatticeFlow;
-import org.gaugeflow.group.Eigh3;
 import org.gaugeflow.group.SUN;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.multiscale.ReverseKl;
@@ -36,11 +35,10 @@ import org.gaugeflow.tensor.TorchRuntime;
  * and as the same-run reference the time of one Wilson action evaluation (plaquettes) of the same batch.
  *
  * <p>Eigen-decomposition share: one sampling pass is run with a recording solver that keeps every batch of
- * Hermitian matrices the spectral flows hand to it (the N(N-1)/2 + 1 phase candidates, for their eigenvalues,
- * and the chosen candidate, for the full decomposition); each solver is then timed alone on exactly those
- * batches, and "eig share" is that time over the time of a sampling pass (or of a training step, which
- * diagonalizes the same matrices once) with that solver. It covers the solver calls only (not building the
- * candidates, sorting, the alcove lift). The summary line per model gives the solver-alone ratios and the
+ * SU(3) matrices the spectral flows hand to it; each solver is then timed alone on exactly those batches
+ * (choosing the phase candidate and diagonalizing it), and "eig share" is that time over the time of a
+ * sampling pass (or of a training step, which diagonalizes the same matrices once) with that solver. It
+ * leaves out the flow's sorting and alcove lift. The summary line per model gives the solver-alone ratios and the
  * sampling speedups over LAPACK.
  *
  * <p>Run: {@code java -cp hmc-integration/target/gaugeflow.jar org.gaugeflow.bench.Su3Benchmark [batch] [reps]}.
@@ -79,21 +77,13 @@ public final class Su3Benchmark {
             int reps) {
         WilsonAction action = new WilsonAction(6.0);
         String precision = p == Precision.DOUBLE ? "float64" : "float32";
-        List<Tensor> candidates = new ArrayList<>();   // inputs of eigenvalues(): all phase candidates
-        List<Tensor> chosen = new ArrayList<>();       // inputs of eigh(): the chosen candidate per matrix
+        List<Tensor> recorded = new ArrayList<>();    // the SU(3) matrices P the spectral flows diagonalize
         try (Rng rng = new Rng(1, o)) {
             // warm-up, recording the matrices every spectral flow hands to its eigen-solver in one sampling pass
-            SpectralFlow.Eigensolver plain = SpectralFlow.CLOSED_FORM;
-            SpectralFlow.setEigensolver(new SpectralFlow.Eigensolver() {
-                @Override public Tensor eigenvalues(Tensor h) {
-                    candidates.add(Tensors.retain(h.clone()));
-                    return plain.eigenvalues(h);
-                }
-
-                @Override public Eigh3.Result eigh(Tensor h) {
-                    chosen.add(Tensors.retain(h.clone()));
-                    return plain.eigh(h);
-                }
+            SpectralFlow.Eigensolver plain = SpectralFlow.AUTO;
+            SpectralFlow.setEigensolver(pm -> {
+                recorded.add(Tensors.retain(pm.clone()));
+                return plain.eigenvectors(pm);
             });
             try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
                 d.sample(batch, rng);
@@ -101,7 +91,7 @@ public final class Su3Benchmark {
                 SpectralFlow.setEigensolver(plain);
             }
             long matrices = 0;
-            for (Tensor h : chosen) matrices += h.numel() / 9;
+            for (Tensor pm : recorded) matrices += pm.size(0);
             double actionMs;
             try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
                 GaugeField f = GaugeField.haar(su3, target, batch, rng);
@@ -117,7 +107,7 @@ public final class Su3Benchmark {
             Adam adam = new Adam(m.parameters(), new AdamOptions(1e-3));
             for (int k = 0; k < 3; k++) {
                 SpectralFlow.setEigensolver(solvers[k]);
-                solverSec[k] = timeSolver(solvers[k], candidates, chosen, reps);
+                solverSec[k] = timeSolver(solvers[k], recorded, reps);
                 try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
                     d.sample(batch, rng);                                      // warm-up with this solver
                 }
@@ -143,32 +133,27 @@ public final class Su3Benchmark {
                         batch / sampleSec[k], 1 / trainSec, solverSec[k] / sampleSec[k], solverSec[k] / trainSec, actionMs,
                         sampleSec[k] * 1e3 / actionMs);
             }
-            System.out.printf(Locale.ROOT, "# %s %s: eigen-solvers alone on the model's %d matrices per sampling pass (%d calls,"
-                    + " %d candidates each): linalg_eigh %.1f ms, closed form %.1f ms (ratio %.2f), auto %.1f ms (ratio %.2f);"
-                    + " sampling speedup over linalg_eigh: closed form %.2f, auto %.2f%n", kind, precision, matrices, chosen.size(),
-                    chosen.isEmpty() ? 0 : candidates.get(0).size(0), solverSec[0] * 1e3, solverSec[1] * 1e3,
+            System.out.printf(Locale.ROOT, "# %s %s: eigen-solvers alone on the model's %d matrices per sampling pass (%d calls):"
+                    + " linalg_eigh %.1f ms, closed form %.1f ms (ratio %.2f), auto %.1f ms (ratio %.2f);"
+                    + " sampling speedup over linalg_eigh: closed form %.2f, auto %.2f%n", kind, precision, matrices, recorded.size(),
+                    solverSec[0] * 1e3, solverSec[1] * 1e3,
                     solverSec[0] / solverSec[1], solverSec[2] * 1e3, solverSec[0] / solverSec[2], sampleSec[0] / sampleSec[1],
                     sampleSec[0] / sampleSec[2]);
         } finally {
             SpectralFlow.setEigensolver(SpectralFlow.AUTO);
-            for (Tensor h : candidates) Tensors.release(h);
-            for (Tensor h : chosen) Tensors.release(h);
+            for (Tensor pm : recorded) Tensors.release(pm);
         }
     }
 
-    /**
-     * Seconds per sampling pass for the solver alone on the recorded batches, as the flows call it (eigenvalues of
-     * all candidates, full decomposition of the chosen ones); mean of reps, after a warm-up.
-     */
-    private static double timeSolver(SpectralFlow.Eigensolver solver, List<Tensor> candidates, List<Tensor> chosen, int reps) {
+    /** Seconds per sampling pass for the solver alone on the recorded batches (mean of reps, after a warm-up). */
+    private static double timeSolver(SpectralFlow.Eigensolver solver, List<Tensor> batches, int reps) {
         try (NoGradGuard g = new NoGradGuard()) {
             long t0 = 0;
             for (int r = 0; r <= reps; r++) {
                 if (r == 1) t0 = System.nanoTime();
-                for (int i = 0; i < chosen.size(); i++) {
+                for (Tensor pm : batches) {
                     try (PointerScope s = new PointerScope()) {
-                        solver.eigenvalues(candidates.get(i));
-                        solver.eigh(chosen.get(i));
+                        solver.eigenvectors(pm);
                     }
                 }
             }

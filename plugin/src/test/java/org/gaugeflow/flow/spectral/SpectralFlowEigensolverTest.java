@@ -139,4 +139,44 @@ class SpectralFlowEigensolverTest {
             SpectralFlow.setEigensolver(before);
         }
     }
+
+    /**
+     * The SU(3) candidate from Tr P maximizes |det(a^2 - P)| = prod_k |a^2 - lambda_k| over the four candidates
+     * (against P's eigenvalues from linalg_eigvals) and keeps every factor |a^2 - lambda_k| >= 0.11, so H's gaps
+     * are at least 0.11 times P's.
+     */
+    @Test
+    void su3CandidateChoiceFromTheTrace() {
+        try (PointerScope s = new PointerScope(); Rng rng = new Rng(24, FieldOptions.CPU_DOUBLE); NoGradGuard ng = new NoGradGuard()) {
+            Tensor u = torch.cat(new TensorVector(inputs(rng), SU3.haar(rng, 3000)), 0);
+            long b = u.size(0);
+            Tensor lam = torch.linalg_eigvals(u);                                            // [b, 3]
+            Tensor[] products = new Tensor[4];
+            Tensor[] factors = new Tensor[4];
+            for (int c = 0; c < 4; c++) {
+                Tensor a2 = torch.polar(torch.ones(new long[] {1}, new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Double)),
+                        torch.full(new long[] {1}, new Scalar(Math.PI * c / 2), new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Double)));
+                Tensor d = lam.sub(a2).abs();                                                   // |a^2 - lambda_k|
+                products[c] = d.prod(-1);
+                factors[c] = d.amin(new long[] {-1}, false);
+            }
+            Tensor prod = torch.stack(new TensorVector(products), 0), minFactor = torch.stack(new TensorVector(factors), 0);
+            Tensor best = SpectralFlow.su3BestCandidate(u).unsqueeze(0);
+            Tensor chosen = prod.gather(0, best).squeeze(0);
+            double miss = Tensors.maxAbs(prod.amax(new long[] {0}, false).sub(chosen));
+            assertTrue(miss < 1e-12, "not the largest |det(a^2 - P)|: misses by " + miss);
+            double least = minFactor.gather(0, best).min().item_double();
+            assertTrue(least > 0.11, "a factor |a^2 - lambda_k| = " + least + " < 0.11");
+            assertEquals(b, best.size(1));
+            // and the chosen candidate's eigenvectors diagonalize P
+            for (SpectralFlow.Eigensolver solver : new SpectralFlow.Eigensolver[] {SpectralFlow.CLOSED_FORM, SpectralFlow.AUTO}) {
+                Tensor v = solver.eigenvectors(u);
+                Tensor m = Tensors.dagger(v).matmul(u).matmul(v);
+                Tensor off = m.sub(m.diagonal(0, -2, -1).diag_embed());
+                assertTrue(Tensors.maxAbs(off) < 1e-9, "V^dag P V not diagonal: " + Tensors.maxAbs(off));
+                double unitary = Tensors.maxAbs(Tensors.dagger(v).matmul(v).sub(SU3.identity(FieldOptions.CPU_DOUBLE, b)));
+                assertTrue(unitary < 1e-13, "V not unitary: " + unitary);
+            }
+        }
+    }
 }
