@@ -29,7 +29,7 @@ import org.gaugeflow.tensor.Tensors;
  * polished, and the gradient is the exact implicit derivative everywhere, including |r| = 1 (a degenerate pair).
  *
  * <p>Its eigenvector v is a row of the cofactor matrix of B - mu 1 (cross products of rows of B - mu 1): that
- * matrix is g conj(v) v^T with g > 0 the product of the two other gaps (g >= 1/2 in units of p^2 * 6), so the
+ * matrix is g conj(v) v^T with g the product of the two other gaps, g >= 3 p^2 >= 1/2, so the
  * row k with the largest (real, positive) diagonal entry has norm >= g / sqrt(3) and v = row / |row| never
  * divides by a small number. The other two eigenvectors lie in v's orthogonal complement, spanned exactly by
  * w1 = (e_{k+1} conj(v_k) - e_k conj(v_{k+1})) / |...| (|w1|^2 >= |v_k|^2 >= 1/3; indices mod 3) and
