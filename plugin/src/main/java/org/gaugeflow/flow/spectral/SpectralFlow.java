@@ -159,7 +159,7 @@ public final class SpectralFlow extends Module implements Transform {
      * below it LAPACK's ~1-2 us per 3 x 3 matrix beats the closed form's fixed cost of ~100 small tensor ops
      * (measured with Eigh3Benchmark).
      */
-    public static final long AUTO_MIN_EIGH = 4096;
+    public static final long AUTO_MIN_EIGH = 8192;
 
     /** The default: for N = 3 the candidate from Tr P, then the cheaper of LAPACK and Eigh3 for the batch size. */
     public static final Eigensolver AUTO = p -> {
