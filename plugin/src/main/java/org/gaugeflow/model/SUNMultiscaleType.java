@@ -15,8 +15,9 @@ import org.gaugeflow.tensor.Rng;
  * {@code model.type: sun-multiscale}: the SU(N) multiscale model (docs/su3.md): a Haar prior on {@code coarse},
  * doubling layers with SU(N) staple-conditional spectral flows ({@code scm_iterations} each), and
  * {@code fine_iterations} fine-lattice iterations on top (0: none); {@code hidden}, {@code bins} and
- * {@code init_scale} as for {@code sun-flow}. Defaults: coarse 2x2, scm_iterations 2, hidden [16, 16], bins 8,
- * init_scale 0, fine_iterations 1.
+ * {@code init_scale} as for {@code sun-flow}. Defaults: coarse 2 in every direction of the theory's lattice (2x2 in
+ * 2D), scm_iterations 2, hidden [16, 16], bins 8, init_scale 0, fine_iterations 1. The fine-lattice flow works in any
+ * d >= 2; the doubling layers are 2D only for now, so d = 3, 4 lattices get their one-line refusal.
  */
 final class SUNMultiscaleType implements ModelType {
     @Override public String name() { return "sun-multiscale"; }
@@ -27,7 +28,7 @@ final class SUNMultiscaleType implements ModelType {
 
     @Override public Module build(Theory theory, ConfigSection m, FieldOptions options, Rng init) {
         SUN g = sun(theory, name());
-        Lattice coarse = Lattice.parse(m.text("coarse", "2x2"));
+        Lattice coarse = Lattice.parse(m.text("coarse", String.join("x", java.util.Collections.nCopies(theory.lattice().dims(), "2"))));
         int[] hidden = m.int32s("hidden", new int[] {16, 16});
         int bins = m.int32("bins", 8);
         double scale = m.number("init_scale", 0.0);
