@@ -126,7 +126,10 @@ public final class SUNCouplingLayer extends Module implements Transform {
             if (active[r]) act.add((long) r);
         }
         long[] idx = act.stream().mapToLong(Long::longValue).toArray();
-        if (idx.length == 0) throw new IllegalArgumentException("coupling mask " + kind + " (" + mu + ", " + nu + "; " + a + ", " + b + ") on " + lattice + ": no active links");
+        if (idx.length == 0) {
+            throw new IllegalArgumentException("coupling mask " + kind + " (" + mu + ", " + nu + "; " + a + ", " + b + ") on "
+                    + lattice + ": no active links");
+        }
         activeRanks = idx;
         // register_buffer / register_parameter return references into the module's dictionaries, which move
         // when the dictionaries grow: keep our own (shared) handles instead
