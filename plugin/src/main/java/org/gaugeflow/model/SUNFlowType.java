@@ -10,8 +10,9 @@ import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Rng;
 
 /**
- * {@code model.type: sun-flow}: the SU(N) fine-lattice flow alone (docs/su3.md): {@code iterations} of the
- * direction-and-location block of spectral couplings with context networks of widths {@code hidden},
+ * {@code model.type: sun-flow}: the SU(N) fine-lattice flow alone (docs/su3.md), on a lattice of any dimension
+ * d >= 2 with even extents: {@code iterations} of the direction-and-location block (12 layers in 2D, 36 in 3D, 64 in
+ * 4D) of spectral couplings with context networks of widths {@code hidden},
  * {@code bins} spline bins and last layers scaled by {@code init_scale} (0: the Haar identity map).
  * Defaults: iterations 1, hidden [16, 16], bins 8, init_scale 0.
  */
