@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  *
  * <p>Leftovers of killed writes are removed later, and only when they are certainly stale: a writer holds an OS
  * lock on its temporary file while it writes (released by the kernel when the process dies), and this process
- * remembers the temporary files it is writing. The first write into a folder in a process removes the
- * {@code .NAME.<random>.tmp} files there that nobody writes any more (unlocked, and not modified for
- * {@link #STALE_AGE}); a locked {@link RunFolder} removes its own at once ({@link #removeStaleTemporaries}).
+ * remembers the temporary files it is writing. Every write removes the leftovers of earlier writes of the same
+ * target ({@code .NAME.<random>.tmp} that nobody holds any more); the first write into a folder in a process also
+ * removes the other leftovers there that are unlocked and were not modified for {@link #STALE_AGE}; a locked
+ * {@link RunFolder} removes all of its own at once ({@link #removeStaleTemporaries}).
  */
 public final class AtomicFileWriter {
 
@@ -114,6 +115,7 @@ public final class AtomicFileWriter {
         if (CLEANED.add(dir)) {
             removeStaleTemporaries(dir, false, STALE_AGE);
         }
+        removeStaleTemporariesOf(absolute);
         // CREATE_NEW with the default mode, so the file gets the usual umask permissions (not 0600).
         Path temp = dir.resolve("." + absolute.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
         ACTIVE.add(temp);
@@ -180,6 +182,19 @@ public final class AtomicFileWriter {
             // an unreadable folder: nothing to clean that we could tell apart
         }
         return removed;
+    }
+
+    /** Removes the leftovers of killed writes of {@code target} itself: unlocked and not written by this process. */
+    private static void removeStaleTemporariesOf(Path target) {
+        String prefix = "." + target.getFileName() + ".";
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(target.getParent(), p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp") && n.substring(prefix.length(), n.length() - 4).matches("[0-9a-z]{1,13}");
+        })) {
+            for (Path p : s) removeIfStale(p.toAbsolutePath(), Duration.ZERO);
+        } catch (IOException e) {
+            // nothing to clean that we could tell apart
+        }
     }
 
     private static boolean removeIfStale(Path file, Duration minAge) {
