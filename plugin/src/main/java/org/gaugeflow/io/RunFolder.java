@@ -238,6 +238,21 @@ public final class RunFolder implements AutoCloseable {
         return record;
     }
 
+    /**
+     * When the run was created (the record's {@code created}, kept across resumes); files that carry a date (ILDG)
+     * get this one, so that a resumed run writes exactly the files the run would have written without a break.
+     */
+    public Instant created() {
+        if (record != null) {
+            try {
+                return Instant.parse(record.path("created").asText());
+            } catch (RuntimeException e) {
+                // an older record: fall through
+            }
+        }
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    }
+
     /** The record of a run folder, if it has one. */
     public static Optional<JsonNode> readRecord(Path dir) {
         Path f = dir.resolve(RECORD);
