@@ -56,7 +56,18 @@ public final class Demo {
         c.put("train_steps", trainSteps);
         c.put("n", updates);
         c.put("seed", seed);
-        RunFolder.Mode mode = earlierDemo(out) ? RunFolder.Mode.OVERWRITE : RunFolder.Mode.NEW;
+        boolean earlier = earlierDemo(out);
+        if (!earlier && Files.isDirectory(out)) {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(out, p -> !p.getFileName().toString().equals(RunFolder.LOCK))) {
+                java.util.Iterator<Path> it = s.iterator();
+                if (it.hasNext()) {
+                    throw new IllegalArgumentException("out " + out + ": holds files that are not an earlier demo's ("
+                            + it.next().getFileName() + (it.hasNext() ? ", ..." : "") + "); expected a new or empty folder, or one"
+                            + " an earlier demo wrote (the demo replaces only those)");
+                }
+            }
+        }
+        RunFolder.Mode mode = earlier ? RunFolder.Mode.OVERWRITE : RunFolder.Mode.NEW;
         return RunFolder.open(out, new RunFolder.Request("demo", c, Map.of("seed", seed), mode, Set.of()));
     }
 

@@ -42,7 +42,7 @@ public record RunConfig(String text, String source, Theory theory, ConfigSection
         try {
             return parse(Files.readString(file), file.toString());
         } catch (IOException e) {
-            throw new IllegalArgumentException("config " + file + ": cannot read (" + e.getMessage() + ")");
+            throw new IllegalArgumentException("config " + file + ": cannot read (" + org.gaugeflow.io.IoErrors.reason(e) + ")");
         }
     }
 
