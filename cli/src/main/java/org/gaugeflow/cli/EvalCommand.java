@@ -48,7 +48,9 @@ final class EvalCommand implements Callable<Integer> {
         memoryLimit.apply();
         if (samples < 2) throw new IllegalArgumentException("--samples " + samples + ": expected >= 2");
         if (bootstrap < 2) throw new IllegalArgumentException("--bootstrap " + bootstrap + ": expected >= 2");
-        if (!java.nio.file.Files.isDirectory(dir)) TrainedModel.load(dir); // the one-line error for a missing folder
+        if (!java.nio.file.Files.isRegularFile(dir.resolve(TrainedModel.CONFIG))) {
+            TrainedModel.load(dir); // the one-line error for a folder that is not a training run, before locking it
+        }
         try (RunFolder folder = RunFolder.lock(dir, "eval")) {
             return evaluate();
         }

@@ -131,11 +131,12 @@ public final class AtomicFileWriter {
                     tryLock(ch);
                 }
                 ch.force(true);
-            }
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException(target + ": the file system cannot rename atomically in " + dir, e);
+                // renamed while still locked, so that no cleanup can take it for a leftover in between
+                try {
+                    Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    throw new IOException(target + ": the file system cannot rename atomically in " + dir, e);
+                }
             }
             done = true;
             syncDirectory(dir);

@@ -194,16 +194,20 @@ class RunFolderTest {
         assertFalse(Files.exists(stale));
         assertTrue(Files.exists(other));
 
-        // outside a locked folder: removed by the first write into the folder once unlocked and old enough
+        // outside a locked folder: the first write into the folder removes unlocked leftovers old enough, and every
+        // write removes the unlocked leftovers of its own target
         Path plain = tmp.resolve("plain");
         Files.createDirectories(plain);
-        Path old = Files.writeString(plain.resolve(".out.lime.abc.tmp"), "partial");
+        Path old = Files.writeString(plain.resolve(".x.lime.abc.tmp"), "partial");
         Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
-        Path recent = Files.writeString(plain.resolve(".out.lime.def.tmp"), "being written?");
+        Path recent = Files.writeString(plain.resolve(".y.lime.def.tmp"), "being written?");
+        Path sameTarget = Files.writeString(plain.resolve(".out.lime.ghi.tmp"), "killed");
         AtomicFileWriter.write(plain.resolve("out.lime"), "complete");
         assertFalse(Files.exists(old));
+        assertFalse(Files.exists(sameTarget));
         assertTrue(Files.exists(recent), "younger than " + AtomicFileWriter.STALE_AGE + ": perhaps still being written");
         assertEquals(1, AtomicFileWriter.removeStaleTemporaries(plain, false, Duration.ZERO));
+        assertEquals("complete", Files.readString(plain.resolve("out.lime")));
     }
 
     @Test
