@@ -79,8 +79,8 @@ class HmcCommandTest {
         byte[] png = Files.readAllBytes(out.resolve("plaquette_history.png"));
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(List.of(".gaugeflow.lock", "checkpoint.bin", "history.csv", "plaquette_history.png", "run.json",
-                    "summary.json"), files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
+            assertEquals(List.of(".gaugeflow.lock", "checkpoint.bin", "history.csv", "plaquette_history.png",
+                    "plaquette_history.svg", "run.json", "summary.json"), files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
         }
     }
 

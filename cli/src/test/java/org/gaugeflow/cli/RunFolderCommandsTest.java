@@ -343,12 +343,16 @@ class RunFolderCommandsTest {
         assertEquals(0, run("train", cfg.toString(), "--out", model.toString(), "--steps", "2", "--quiet").status());
         Path config = model.resolve("config.yaml");
         Files.writeString(config, TRAIN_YAML.replace("hidden: [4]", "hidden: [6]"));
-        assertOneLine(run("eval", model.toString(), "--samples", "10"), 2, "checkpoint.pt", "do not fit the model of config.yaml");
+        assertOneLine(run("eval", model.toString(), "--samples", "10"), 2, "best.pt", "do not fit the model of config.yaml");
         Files.writeString(config, TRAIN_YAML.replace("layers: 2", "layers: 3"));
-        assertOneLine(run("eval", model.toString(), "--samples", "10"), 2, "checkpoint.pt", "do not fit the model of config.yaml");
+        assertOneLine(run("eval", model.toString(), "--samples", "10"), 2, "best.pt", "do not fit the model of config.yaml");
         Files.writeString(config, TRAIN_YAML);
-        Files.write(model.resolve("checkpoint.pt"), new byte[] {'P', 'K', 3, 4, 0, 0, 1, 2, 3});
+        // eval and sample load the held-out best weights (best.pt) unless told --last, which loads checkpoint.pt
+        Files.write(model.resolve("best.pt"), new byte[] {'P', 'K', 3, 4, 0, 0, 1, 2, 3});
         assertOneLine(run("sample", "--model", model.toString(), "--n", "5", "--out", tmp.resolve("s").toString(), "--quiet"), 2,
+                "best.pt", "damaged or not a gaugeflow checkpoint");
+        Files.write(model.resolve("checkpoint.pt"), new byte[] {'P', 'K', 3, 4, 0, 0, 1, 2, 3});
+        assertOneLine(run("eval", model.toString(), "--samples", "10", "--last"), 2,
                 "checkpoint.pt", "damaged or not a gaugeflow checkpoint");
     }
 
