@@ -10,5 +10,5 @@ DIR="${1:-$(mktemp -d /tmp/gaugeflow-ildg-bench.XXXXXX)}"
 REPEAT="${2:-5}"
 echo "# $(date -u +%FT%TZ) $(uname -srm), $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg), dir: $DIR ($(df -h --output=source,fstype "$DIR" | tail -1))"
 for L in 16x16x16x16 32x32x32x32; do
-  "$ROOT/gaugeflow" ildg bench --lattice "$L" --dir "$DIR" --repeat "$REPEAT" --precision 64
+  "$ROOT/bench/run" ildg --lattice "$L" --dir "$DIR" --repeat "$REPEAT" --precision 64
 done

@@ -16,6 +16,10 @@
 #include <new>
 #include <vector>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <unistd.h>
+#endif
+
 namespace gf {
 
 /* ---------------------------------------------------------------- threads */
@@ -32,9 +36,30 @@ static int threads() {
 constexpr int64_t kParallelLinks = 1024;      /* per-link kernels (force, exp map, RNG) */
 constexpr int64_t kParallelDoubles = 1 << 16; /* streaming kernels (kick, copy, sums) */
 
+/* ---------------------------------------------------------------- memory */
+
+/* Physical memory in bytes, 0 when the platform does not say. */
+static int64_t physical_bytes() {
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0) return (int64_t)pages * (int64_t)page;
+#endif
+    return 0;
+}
+
+/* Throws std::bad_alloc (GF_ERR_ALLOC, or NaN, at the C ABI) when the engine's own memory for one
+ * call exceeds physical memory. Such a request cannot succeed usefully, and with memory overcommit
+ * it would not fail at allocation but later, in the kernel's OOM killer, taking the caller along. */
+static void require_memory(int64_t bytes) {
+    static const int64_t phys = physical_bytes();
+    if (phys > 0 && bytes > phys) throw std::bad_alloc();
+}
+
 /* ---------------------------------------------------------------- geometry */
 
-/* Periodic lattice with site rank r = x0 + L0 (x1 + L1 (x2 + L2 x3)) and neighbour tables. */
+/* Periodic lattice with site rank r = x0 + L0 (x1 + L1 (x2 + L2 x3)) and neighbour tables.
+ * work_bytes: the other memory the calling entry point will allocate; the tables and that memory
+ * together pass require_memory before anything is allocated. */
 struct Geometry {
     int nd = 0;
     int L[4] = {1, 1, 1, 1};
@@ -42,9 +67,10 @@ struct Geometry {
     std::vector<int32_t> up;   /* up[mu * V + r] = rank of x + mu */
     std::vector<int32_t> dn;   /* dn[mu * V + r] = rank of x - mu */
 
-    Geometry(int nd_, const int* dims) : nd(nd_) {
+    Geometry(int nd_, const int* dims, int64_t work_bytes = 0) : nd(nd_) {
         V = 1;
         for (int mu = 0; mu < nd; ++mu) { L[mu] = dims[mu]; V *= dims[mu]; }
+        require_memory(2 * (int64_t)sizeof(int32_t) * nd * V + work_bytes);
         up.resize((size_t)nd * V);
         dn.resize((size_t)nd * V);
         int64_t stride = 1;
@@ -548,6 +574,17 @@ static void integrate(const Geometry& g, double beta, int integrator, double tau
     }
 }
 
+/* dst[i] = src[i], in parallel chunks (gf_copy). */
+static void copy(double* dst, const double* src, int64_t n) {
+    const int64_t chunk = 1 << 16;
+    const int64_t nchunks = (n + chunk - 1) / chunk;
+#pragma omp parallel for schedule(static) num_threads(threads()) if (n >= kParallelDoubles)
+    for (int64_t c = 0; c < nchunks; ++c) {
+        const int64_t lo = c * chunk, hi = std::min(n, lo + chunk);
+        std::memcpy(dst + lo, src + lo, sizeof(double) * (size_t)(hi - lo));
+    }
+}
+
 /* ---------------------------------------------------------------- dispatch on N */
 
 template <class Fn>
@@ -565,137 +602,24 @@ static const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /* ================================================================ C ABI */
 
-extern "C" {
-
-int gf_abi_version(void) { return GF_ABI_VERSION; }
-
-const char* gf_error_string(int code) {
-    switch (code) {
-        case GF_OK: return "ok";
-        case GF_ERR_GROUP: return "unsupported group: nc must be 1 (U(1)), 2 or 3 (SU(N))";
-        case GF_ERR_DIM: return "unsupported dimension: nd must be 2, 3 or 4";
-        case GF_ERR_EXTENT: return "lattice extent below 2 or volume above 2^30 sites";
-        case GF_ERR_ARG: return "invalid argument (null pointer, steps < 1, unknown integrator, or non-finite beta/tau)";
-        case GF_ERR_NONFINITE: return "integrator produced a non-finite field, momentum or energy";
-        case GF_ERR_ALLOC: return "out of memory for work buffers";
-        default: return "unknown error code";
+/* GF_GUARD(on_alloc, on_error, body...) is the whole body of every gf_* entry point: it runs `body`
+ * (statements that return the function's value) so that no C++ exception crosses the C ABI.
+ * std::bad_alloc makes the function return `on_alloc`, any other exception `on_error`:
+ *   status functions   GF_GUARD(GF_ERR_ALLOC, GF_ERR_INTERNAL, ...)
+ *   double functions   GF_GUARD(gf::kNaN, gf::kNaN, ...)
+ *   count functions    GF_GUARD(0, 0, ...)            (gf_abi_version, gf_max_threads, gf_field_doubles)
+ *   void functions     GF_GUARD(GF_VOID, GF_VOID, ...) (the call does nothing more)
+ * An exception thrown inside an OpenMP parallel region cannot reach this handler (it terminates the
+ * process), so the kernels allocate and throw only outside parallel regions. */
+#define GF_GUARD(on_alloc, on_error, ...) \
+    try {                                 \
+        __VA_ARGS__                       \
+    } catch (const std::bad_alloc&) {     \
+        return on_alloc;                  \
+    } catch (...) {                       \
+        return on_error;                  \
     }
-}
-
-int gf_max_threads(void) { return gf::threads(); }
-
-void gf_set_threads(int nthreads) { gf::g_threads.store(nthreads > 0 ? nthreads : 0); }
-
-int gf_check_geometry(int nc, int nd, const int* dims) { return gf::check_geometry(nc, nd, dims); }
-
-int64_t gf_field_doubles(int nc, int nd, const int* dims) {
-    if (gf::check_geometry(nc, nd, dims) != GF_OK) return 0;
-    int64_t V = 1;
-    for (int mu = 0; mu < nd; ++mu) V *= dims[mu];
-    return (int64_t)nd * V * nc * nc * 2;
-}
-
-double gf_plaquette(int nc, int nd, const int* dims, const double* u) {
-    if (gf::check_geometry(nc, nd, dims) != GF_OK || u == nullptr) return gf::kNaN;
-    const gf::Geometry g(nd, dims);
-    const double s = gf::dispatch(nc, [&](auto n) { return gf::plaquette_sum<decltype(n)::value>(g, u); });
-    return s / ((double)nc * g.V * (nd * (nd - 1) / 2));
-}
-
-double gf_action(int nc, int nd, const int* dims, double beta, const double* u) {
-    if (gf::check_geometry(nc, nd, dims) != GF_OK || u == nullptr) return gf::kNaN;
-    const gf::Geometry g(nd, dims);
-    const double s = gf::dispatch(nc, [&](auto n) { return gf::plaquette_sum<decltype(n)::value>(g, u); });
-    return -(beta / nc) * s;
-}
-
-double gf_kinetic(int nc, int nd, const int* dims, const double* p) {
-    if (gf::check_geometry(nc, nd, dims) != GF_OK || p == nullptr) return gf::kNaN;
-    const gf::Geometry g(nd, dims);
-    return gf::dispatch(nc, [&](auto n) { return gf::kinetic<decltype(n)::value>(g, p); });
-}
-
-double gf_unitarity_violation(int nc, int nd, const int* dims, const double* u) {
-    if (gf::check_geometry(nc, nd, dims) != GF_OK || u == nullptr) return gf::kNaN;
-    const gf::Geometry g(nd, dims);
-    return gf::dispatch(nc, [&](auto n) { return gf::unitarity_violation<decltype(n)::value>(g, u); });
-}
-
-int gf_force(int nc, int nd, const int* dims, double beta, const double* u, double* f) {
-    int rc = gf::check_geometry(nc, nd, dims);
-    if (rc != GF_OK) return rc;
-    if (u == nullptr || f == nullptr || !std::isfinite(beta)) return GF_ERR_ARG;
-    try {
-        const gf::Geometry g(nd, dims);
-        gf::dispatch(nc, [&](auto n) { gf::force<decltype(n)::value>(g, beta, u, f); return 0; });
-    } catch (const std::bad_alloc&) {
-        return GF_ERR_ALLOC;
-    }
-    return GF_OK;
-}
-
-double gf_force_flops(int nc, int nd, const int* dims) {
-    if (gf::check_geometry(nc, nd, dims) != GF_OK) return gf::kNaN;
-    double V = 1.0;
-    for (int mu = 0; mu < nd; ++mu) V *= dims[mu];
-    const double N = nc;
-    const double matmul = 8.0 * N * N * N - 2.0 * N * N;           /* complex N x N product */
-    const double perLink = (4.0 * (nd - 1) + 1.0) * matmul           /* 2 (nd-1) staples + W */
-                         + (2.0 * (nd - 1) - 1.0) * 2.0 * N * N      /* staple sum */
-                         + 4.0 * N * N;                              /* traceless anti-Hermitian part */
-    return perLink * nd * V;
-}
-
-int gf_unit_field(int nc, int nd, const int* dims, double* u) {
-    int rc = gf::check_geometry(nc, nd, dims);
-    if (rc != GF_OK) return rc;
-    if (u == nullptr) return GF_ERR_ARG;
-    const int64_t n = gf_field_doubles(nc, nd, dims);
-    std::memset(u, 0, sizeof(double) * (size_t)n);
-    const int64_t nl = n / (2 * nc * nc);
-    for (int64_t l = 0; l < nl; ++l)
-        for (int i = 0; i < nc; ++i) u[2 * nc * nc * l + 2 * (i * nc + i)] = 1.0;
-    return GF_OK;
-}
-
-int gf_random_field(int nc, int nd, const int* dims, uint64_t seed, uint64_t stream, double* u) {
-    int rc = gf::check_geometry(nc, nd, dims);
-    if (rc != GF_OK) return rc;
-    if (u == nullptr) return GF_ERR_ARG;
-    try {
-        const gf::Geometry g(nd, dims);
-        gf::dispatch(nc, [&](auto n) { gf::random_field<decltype(n)::value>(g, seed, stream, u); return 0; });
-    } catch (const std::bad_alloc&) {
-        return GF_ERR_ALLOC;
-    }
-    return GF_OK;
-}
-
-int gf_reunitarize(int nc, int nd, const int* dims, double* u) {
-    int rc = gf::check_geometry(nc, nd, dims);
-    if (rc != GF_OK) return rc;
-    if (u == nullptr) return GF_ERR_ARG;
-    try {
-        const gf::Geometry g(nd, dims);
-        gf::dispatch(nc, [&](auto n) { gf::reunitarize_all<decltype(n)::value>(g, u); return 0; });
-    } catch (const std::bad_alloc&) {
-        return GF_ERR_ALLOC;
-    }
-    return GF_OK;
-}
-
-int gf_random_momenta(int nc, int nd, const int* dims, uint64_t seed, uint64_t stream, double* p) {
-    int rc = gf::check_geometry(nc, nd, dims);
-    if (rc != GF_OK) return rc;
-    if (p == nullptr) return GF_ERR_ARG;
-    try {
-        const gf::Geometry g(nd, dims);
-        gf::dispatch(nc, [&](auto n) { gf::random_momenta<decltype(n)::value>(g, seed, stream, p); return 0; });
-    } catch (const std::bad_alloc&) {
-        return GF_ERR_ALLOC;
-    }
-    return GF_OK;
-}
+#define GF_VOID
 
 static int check_md_args(double beta, int integrator, double tau, int steps) {
     if (steps < 1 || !std::isfinite(beta) || !std::isfinite(tau)) return GF_ERR_ARG;
@@ -703,38 +627,186 @@ static int check_md_args(double beta, int integrator, double tau, int steps) {
     return GF_OK;
 }
 
+extern "C" {
+
+int gf_abi_version(void) {
+    GF_GUARD(0, 0, return GF_ABI_VERSION;)
+}
+
+const char* gf_error_string(int code) {
+    GF_GUARD("unknown error code", "unknown error code",
+        switch (code) {
+            case GF_OK: return "ok";
+            case GF_ERR_GROUP: return "unsupported group: nc must be 1 (U(1)), 2 or 3 (SU(N))";
+            case GF_ERR_DIM: return "unsupported dimension: nd must be 2, 3 or 4";
+            case GF_ERR_EXTENT: return "lattice extent below 2 or volume above 2^30 sites";
+            case GF_ERR_ARG: return "invalid argument (null pointer, steps < 1, unknown integrator, or non-finite beta/tau)";
+            case GF_ERR_NONFINITE: return "integrator produced a non-finite field, momentum or energy";
+            case GF_ERR_ALLOC: return "out of memory for work buffers (or they would exceed physical memory)";
+            case GF_ERR_INTERNAL: return "internal error: the engine caught an unexpected C++ exception";
+            default: return "unknown error code";
+        }
+    )
+}
+
+int gf_max_threads(void) {
+    GF_GUARD(0, 0, return gf::threads();)
+}
+
+void gf_set_threads(int nthreads) {
+    GF_GUARD(GF_VOID, GF_VOID, gf::g_threads.store(nthreads > 0 ? nthreads : 0);)
+}
+
+int gf_check_geometry(int nc, int nd, const int* dims) {
+    GF_GUARD(GF_ERR_ALLOC, GF_ERR_INTERNAL, return gf::check_geometry(nc, nd, dims);)
+}
+
+int64_t gf_field_doubles(int nc, int nd, const int* dims) {
+    GF_GUARD(0, 0,
+        if (gf::check_geometry(nc, nd, dims) != GF_OK) return 0;
+        int64_t V = 1;
+        for (int mu = 0; mu < nd; ++mu) V *= dims[mu];
+        return (int64_t)nd * V * nc * nc * 2;
+    )
+}
+
+double gf_plaquette(int nc, int nd, const int* dims, const double* u) {
+    GF_GUARD(gf::kNaN, gf::kNaN,
+        if (gf::check_geometry(nc, nd, dims) != GF_OK || u == nullptr) return gf::kNaN;
+        const gf::Geometry g(nd, dims);
+        const double s = gf::dispatch(nc, [&](auto n) { return gf::plaquette_sum<decltype(n)::value>(g, u); });
+        return s / ((double)nc * g.V * (nd * (nd - 1) / 2));
+    )
+}
+
+double gf_action(int nc, int nd, const int* dims, double beta, const double* u) {
+    GF_GUARD(gf::kNaN, gf::kNaN,
+        if (gf::check_geometry(nc, nd, dims) != GF_OK || u == nullptr) return gf::kNaN;
+        const gf::Geometry g(nd, dims);
+        const double s = gf::dispatch(nc, [&](auto n) { return gf::plaquette_sum<decltype(n)::value>(g, u); });
+        return -(beta / nc) * s;
+    )
+}
+
+double gf_kinetic(int nc, int nd, const int* dims, const double* p) {
+    GF_GUARD(gf::kNaN, gf::kNaN,
+        if (gf::check_geometry(nc, nd, dims) != GF_OK || p == nullptr) return gf::kNaN;
+        const gf::Geometry g(nd, dims);
+        return gf::dispatch(nc, [&](auto n) { return gf::kinetic<decltype(n)::value>(g, p); });
+    )
+}
+
+double gf_unitarity_violation(int nc, int nd, const int* dims, const double* u) {
+    GF_GUARD(gf::kNaN, gf::kNaN,
+        if (gf::check_geometry(nc, nd, dims) != GF_OK || u == nullptr) return gf::kNaN;
+        const gf::Geometry g(nd, dims);
+        return gf::dispatch(nc, [&](auto n) { return gf::unitarity_violation<decltype(n)::value>(g, u); });
+    )
+}
+
+int gf_force(int nc, int nd, const int* dims, double beta, const double* u, double* f) {
+    GF_GUARD(GF_ERR_ALLOC, GF_ERR_INTERNAL,
+        const int rc = gf::check_geometry(nc, nd, dims);
+        if (rc != GF_OK) return rc;
+        if (u == nullptr || f == nullptr || !std::isfinite(beta)) return GF_ERR_ARG;
+        const gf::Geometry g(nd, dims);
+        gf::dispatch(nc, [&](auto n) { gf::force<decltype(n)::value>(g, beta, u, f); return 0; });
+        return GF_OK;
+    )
+}
+
+double gf_force_flops(int nc, int nd, const int* dims) {
+    GF_GUARD(gf::kNaN, gf::kNaN,
+        if (gf::check_geometry(nc, nd, dims) != GF_OK) return gf::kNaN;
+        double V = 1.0;
+        for (int mu = 0; mu < nd; ++mu) V *= dims[mu];
+        const double N = nc;
+        const double matmul = 8.0 * N * N * N - 2.0 * N * N;           /* complex N x N product */
+        const double perLink = (4.0 * (nd - 1) + 1.0) * matmul           /* 2 (nd-1) staples + W */
+                             + (2.0 * (nd - 1) - 1.0) * 2.0 * N * N      /* staple sum */
+                             + 4.0 * N * N;                              /* traceless anti-Hermitian part */
+        return perLink * nd * V;
+    )
+}
+
+int gf_unit_field(int nc, int nd, const int* dims, double* u) {
+    GF_GUARD(GF_ERR_ALLOC, GF_ERR_INTERNAL,
+        const int rc = gf::check_geometry(nc, nd, dims);
+        if (rc != GF_OK) return rc;
+        if (u == nullptr) return GF_ERR_ARG;
+        const int64_t n = gf_field_doubles(nc, nd, dims);
+        std::memset(u, 0, sizeof(double) * (size_t)n);
+        const int64_t nl = n / (2 * nc * nc);
+        for (int64_t l = 0; l < nl; ++l)
+            for (int i = 0; i < nc; ++i) u[2 * nc * nc * l + 2 * (i * nc + i)] = 1.0;
+        return GF_OK;
+    )
+}
+
+int gf_random_field(int nc, int nd, const int* dims, uint64_t seed, uint64_t stream, double* u) {
+    GF_GUARD(GF_ERR_ALLOC, GF_ERR_INTERNAL,
+        const int rc = gf::check_geometry(nc, nd, dims);
+        if (rc != GF_OK) return rc;
+        if (u == nullptr) return GF_ERR_ARG;
+        const gf::Geometry g(nd, dims);
+        gf::dispatch(nc, [&](auto n) { gf::random_field<decltype(n)::value>(g, seed, stream, u); return 0; });
+        return GF_OK;
+    )
+}
+
+int gf_reunitarize(int nc, int nd, const int* dims, double* u) {
+    GF_GUARD(GF_ERR_ALLOC, GF_ERR_INTERNAL,
+        const int rc = gf::check_geometry(nc, nd, dims);
+        if (rc != GF_OK) return rc;
+        if (u == nullptr) return GF_ERR_ARG;
+        const gf::Geometry g(nd, dims);
+        gf::dispatch(nc, [&](auto n) { gf::reunitarize_all<decltype(n)::value>(g, u); return 0; });
+        return GF_OK;
+    )
+}
+
+int gf_random_momenta(int nc, int nd, const int* dims, uint64_t seed, uint64_t stream, double* p) {
+    GF_GUARD(GF_ERR_ALLOC, GF_ERR_INTERNAL,
+        const int rc = gf::check_geometry(nc, nd, dims);
+        if (rc != GF_OK) return rc;
+        if (p == nullptr) return GF_ERR_ARG;
+        const gf::Geometry g(nd, dims);
+        gf::dispatch(nc, [&](auto n) { gf::random_momenta<decltype(n)::value>(g, seed, stream, p); return 0; });
+        return GF_OK;
+    )
+}
+
 int gf_integrate(int nc, int nd, const int* dims, double beta, int integrator, double tau,
                  int steps, double* u, double* p) {
-    int rc = gf::check_geometry(nc, nd, dims);
-    if (rc != GF_OK) return rc;
-    if (u == nullptr || p == nullptr) return GF_ERR_ARG;
-    if ((rc = check_md_args(beta, integrator, tau, steps)) != GF_OK) return rc;
-    try {
-        const gf::Geometry g(nd, dims);
-        std::vector<double> f((size_t)gf_field_doubles(nc, nd, dims));
-        gf::dispatch(nc, [&](auto n) {
-            gf::integrate<decltype(n)::value>(g, beta, integrator, tau, steps, u, p, f.data());
+    GF_GUARD(GF_ERR_ALLOC, GF_ERR_INTERNAL,
+        int rc = gf::check_geometry(nc, nd, dims);
+        if (rc != GF_OK) return rc;
+        if (u == nullptr || p == nullptr) return GF_ERR_ARG;
+        if ((rc = check_md_args(beta, integrator, tau, steps)) != GF_OK) return rc;
+        const int64_t n = gf_field_doubles(nc, nd, dims);
+        const gf::Geometry g(nd, dims, n * (int64_t)sizeof(double));   /* + the force buffer */
+        std::vector<double> f((size_t)n);
+        gf::dispatch(nc, [&](auto nn) {
+            gf::integrate<decltype(nn)::value>(g, beta, integrator, tau, steps, u, p, f.data());
             return 0;
         });
-        const double k = gf::dispatch(nc, [&](auto n) { return gf::kinetic<decltype(n)::value>(g, p); });
-        const double s = gf::dispatch(nc, [&](auto n) { return gf::plaquette_sum<decltype(n)::value>(g, u); });
+        const double k = gf::dispatch(nc, [&](auto nn) { return gf::kinetic<decltype(nn)::value>(g, p); });
+        const double s = gf::dispatch(nc, [&](auto nn) { return gf::plaquette_sum<decltype(nn)::value>(g, u); });
         if (!std::isfinite(k) || !std::isfinite(s)) return GF_ERR_NONFINITE;
-    } catch (const std::bad_alloc&) {
-        return GF_ERR_ALLOC;
-    }
-    return GF_OK;
+        return GF_OK;
+    )
 }
 
 int gf_trajectory(int nc, int nd, const int* dims, double beta, int integrator, double tau,
                   int steps, uint64_t seed, uint64_t stream, double* u, double* p_out,
                   double* result) {
-    int rc = gf::check_geometry(nc, nd, dims);
-    if (rc != GF_OK) return rc;
-    if (u == nullptr || result == nullptr) return GF_ERR_ARG;
-    if ((rc = check_md_args(beta, integrator, tau, steps)) != GF_OK) return rc;
-    try {
-        const gf::Geometry g(nd, dims);
+    GF_GUARD(GF_ERR_ALLOC, GF_ERR_INTERNAL,
+        int rc = gf::check_geometry(nc, nd, dims);
+        if (rc != GF_OK) return rc;
+        if (u == nullptr || result == nullptr) return GF_ERR_ARG;
+        if ((rc = check_md_args(beta, integrator, tau, steps)) != GF_OK) return rc;
         const size_t n = (size_t)gf_field_doubles(nc, nd, dims);
+        const gf::Geometry g(nd, dims, 3 * (int64_t)n * (int64_t)sizeof(double));   /* + p, u1, f */
         std::vector<double> p(n), u1(u, u + n), f(n);
         return gf::dispatch(nc, [&](auto nn) {
             constexpr int N = decltype(nn)::value;
@@ -769,19 +841,14 @@ int gf_trajectory(int nc, int nd, const int* dims, double beta, int integrator, 
             result[GF_RES_PLAQUETTE] = s / ((double)N * g.V * (nd * (nd - 1) / 2));
             return (int)GF_OK;
         });
-    } catch (const std::bad_alloc&) {
-        return GF_ERR_ALLOC;
-    }
+    )
 }
 
 void gf_copy(double* dst, const double* src, int64_t n) {
-    const int64_t chunk = 1 << 16;
-    const int64_t nchunks = (n + chunk - 1) / chunk;
-#pragma omp parallel for schedule(static) num_threads(gf::threads()) if (n >= gf::kParallelDoubles)
-    for (int64_t c = 0; c < nchunks; ++c) {
-        const int64_t lo = c * chunk, hi = std::min(n, lo + chunk);
-        std::memcpy(dst + lo, src + lo, sizeof(double) * (size_t)(hi - lo));
-    }
+    GF_GUARD(GF_VOID, GF_VOID,
+        if (dst == nullptr || src == nullptr || n <= 0) return;
+        gf::copy(dst, src, n);
+    )
 }
 
 }  /* extern "C" */

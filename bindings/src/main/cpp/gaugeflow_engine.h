@@ -50,8 +50,25 @@
  *   energy) are reduced in a fixed order, so runs are bitwise reproducible for any thread count.
  *
  * THREADS: OpenMP over sites; gf_set_threads sets the engine's thread count.
- * ERRORS: functions returning int return GF_OK (0) or a GF_ERR_* code (gf_error_string explains it);
- *   functions returning double return NaN on invalid arguments. Pointers must not alias unless stated.
+ * ERRORS: no C++ exception ever crosses this ABI. Every entry point runs entirely inside one guard
+ *   (GF_GUARD in gaugeflow_engine.cpp) that turns std::bad_alloc and any other exception into the
+ *   function's error value:
+ *   - status functions (int, all but gf_abi_version and gf_max_threads) return GF_OK (0) or a
+ *     GF_ERR_* code, which gf_error_string explains; GF_ERR_ALLOC when work memory could not be had,
+ *     GF_ERR_INTERNAL for any other exception;
+ *   - functions returning double return NaN on invalid arguments and on any failure;
+ *   - gf_field_doubles, gf_max_threads and gf_abi_version return 0 on failure (never a valid value);
+ *   - gf_error_string never returns NULL; gf_set_threads and gf_copy simply do nothing on failure
+ *     (gf_copy also does nothing for NULL pointers or n <= 0).
+ *   The engine refuses up front (as an allocation failure) a call whose own work memory would
+ *   exceed physical memory, instead of leaving it to the operating system's OOM killer.
+ * MEMORY: every array is owned by the caller; the engine keeps no pointer after a call returns and
+ *   frees its own work buffers before returning. Pointers must not alias unless stated.
+ * ABI VERSION: gf_abi_version() returns GF_ABI_VERSION of the header the library was built from;
+ *   it changes with every incompatible change (signature, layout, meaning of a value, a new status
+ *   code). Callers compare it with the version they were written for before any other call
+ *   (NativeEngine.available() is false on a mismatch). Version 2 added GF_ERR_INTERNAL and the
+ *   failure values above.
  */
 #ifndef GAUGEFLOW_ENGINE_H
 #define GAUGEFLOW_ENGINE_H
@@ -62,7 +79,7 @@
 extern "C" {
 #endif
 
-#define GF_ABI_VERSION 1
+#define GF_ABI_VERSION 2
 
 enum {
     GF_OK = 0,
@@ -71,7 +88,8 @@ enum {
     GF_ERR_EXTENT = 3,    /* an extent is below 2 (or the volume overflows) */
     GF_ERR_ARG = 4,       /* null pointer, steps < 1, unknown integrator, non-finite beta/tau */
     GF_ERR_NONFINITE = 5, /* the integrator produced a non-finite field, momentum or energy */
-    GF_ERR_ALLOC = 6      /* out of memory for work buffers */
+    GF_ERR_ALLOC = 6,     /* out of memory for work buffers (or they would exceed physical memory) */
+    GF_ERR_INTERNAL = 7   /* the engine caught an unexpected C++ exception (a bug: please report) */
 };
 
 enum { GF_LEAPFROG = 0, GF_OMELYAN = 1 };
@@ -87,9 +105,13 @@ enum {
     GF_RES_COUNT = 6
 };
 
+/* GF_ABI_VERSION of the library's build (0 only on an internal failure). */
 int gf_abi_version(void);
+/* A static, never NULL, one-line text for a status code ("unknown error code" for others). */
 const char* gf_error_string(int code);
+/* Threads the engine uses (>= 1; 0 only on an internal failure). */
 int gf_max_threads(void);
+/* nthreads <= 0 restores the OpenMP default. */
 void gf_set_threads(int nthreads);
 
 /* Validates (nc, nd, dims); GF_OK or an error code. */
@@ -129,7 +151,7 @@ int gf_trajectory(int nc, int nd, const int* dims, double beta, int integrator, 
                   int steps, uint64_t seed, uint64_t stream, double* u, double* p_out,
                   double* result);
 
-/* Plain parallel copy dst[i] = src[i] (reference for memory bandwidth). */
+/* Plain parallel copy dst[i] = src[i] (reference for memory bandwidth); nothing for NULL or n <= 0. */
 void gf_copy(double* dst, const double* src, int64_t n);
 
 #ifdef __cplusplus

@@ -13,45 +13,70 @@ import org.bytedeco.javacpp.annotation.Platform;
  * <p>The library is compiled from source by the JavaCPP Maven plugin in {@code process-classes}.
  * Pointers are passed as {@link DoublePointer}s: the engine works on the memory they address (for a
  * tensor, {@link TensorMemory#field}), without copying. Use {@link NativeLattice} for checked access.
+ *
+ * <p>No C++ exception reaches Java: status functions return a {@code GF_ERR_*} code
+ * ({@link #GF_ERR_ALLOC} for memory, {@link #GF_ERR_INTERNAL} for any other exception),
+ * double-valued ones NaN. The library is used only when its {@link #gf_abi_version()} equals
+ * {@link #ABI_VERSION}.
  */
 @Platform(include = {"gaugeflow_engine.h", "gaugeflow_engine.cpp"}, compiler = "cpp17", link = "gomp")
 public final class NativeEngine {
 
-    private static final Throwable LOAD_ERROR;
+    /**
+     * The ABI version this class was written for: GF_ABI_VERSION of gaugeflow_engine.h. A library
+     * built from another version of the header is not used ({@link #available()} is false).
+     */
+    public static final int ABI_VERSION = 2;
+
+    /** Why the engine cannot be used, or null when it can. */
+    private static final String UNAVAILABLE_REASON;
 
     static {
-        Throwable error = null;
+        String reason;
         try {
             Loader.load();
+            reason = abiMismatch(gf_abi_version(), ABI_VERSION);
         } catch (Throwable t) {
-            error = t;
+            reason = t.getClass().getSimpleName() + ": " + t.getMessage();
         }
-        LOAD_ERROR = error;
+        UNAVAILABLE_REASON = reason;
     }
 
     private NativeEngine() {
     }
 
-    /** Whether the native library loaded (the CLI {@code info} command prints this). */
-    public static boolean available() {
-        return LOAD_ERROR == null;
+    /**
+     * The reason a library of ABI version {@code found} cannot serve callers of version
+     * {@code expected}, or null when the versions agree.
+     */
+    static String abiMismatch(int found, int expected) {
+        return found == expected ? null
+                : "native engine ABI version " + found + ", expected " + expected + ": rebuild with mvn -B package";
     }
 
-    /** Why the native library did not load, or null when it did. */
+    /**
+     * Whether the native library loaded and speaks this class's ABI version (the CLI {@code info}
+     * command prints this).
+     */
+    public static boolean available() {
+        return UNAVAILABLE_REASON == null;
+    }
+
+    /** Why the native library cannot be used (did not load, or has another ABI version), or null. */
     public static String unavailableReason() {
-        return LOAD_ERROR == null ? null : LOAD_ERROR.getClass().getSimpleName() + ": " + LOAD_ERROR.getMessage();
+        return UNAVAILABLE_REASON;
     }
 
     /** Throws a clear error when the library is not available. */
     public static void requireAvailable() {
-        if (LOAD_ERROR != null) {
-            throw new IllegalStateException("native engine not available: " + unavailableReason());
+        if (UNAVAILABLE_REASON != null) {
+            throw new IllegalStateException("native engine not available: " + UNAVAILABLE_REASON);
         }
     }
 
     // Error codes and enums of gaugeflow_engine.h.
     public static final int GF_OK = 0, GF_ERR_GROUP = 1, GF_ERR_DIM = 2, GF_ERR_EXTENT = 3,
-            GF_ERR_ARG = 4, GF_ERR_NONFINITE = 5, GF_ERR_ALLOC = 6;
+            GF_ERR_ARG = 4, GF_ERR_NONFINITE = 5, GF_ERR_ALLOC = 6, GF_ERR_INTERNAL = 7;
     public static final int GF_LEAPFROG = 0, GF_OMELYAN = 1;
     public static final int GF_RES_DH = 0, GF_RES_ACCEPTED = 1, GF_RES_PLAQUETTE = 2, GF_RES_H0 = 3,
             GF_RES_H1 = 4, GF_RES_UNIFORM = 5, GF_RES_COUNT = 6;

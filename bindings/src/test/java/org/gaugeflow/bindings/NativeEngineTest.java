@@ -30,7 +30,7 @@ class NativeEngineTest {
     @Test
     void libraryLoads() {
         assertTrue(NativeEngine.available(), NativeEngine.unavailableReason());
-        assertEquals(1, NativeEngine.gf_abi_version());
+        assertEquals(NativeEngine.ABI_VERSION, NativeEngine.gf_abi_version());
         assertTrue(NativeEngine.gf_max_threads() >= 1);
     }
 

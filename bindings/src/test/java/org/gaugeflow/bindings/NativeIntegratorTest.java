@@ -59,7 +59,7 @@ class NativeIntegratorTest {
     }
 
     /**
-     * 2D U(1), 4x4, beta = 2: <cos theta_P> = 0.6992519268 (DESIGN.md, exact) and the Creutz
+     * 2D U(1), 4x4, beta = 2: <cos theta_P> = 0.6992519268 (exact, docs/reference-values.md) and the Creutz
      * equality <exp(-dH)> = 1, each within 4 sigma (binned errors).
      */
     @Test

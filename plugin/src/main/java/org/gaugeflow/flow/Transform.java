@@ -8,7 +8,7 @@ import org.bytedeco.pytorch.Tensor;
  * log-determinant at that x). The optional {@code context} (may be null) conditions the map, e.g. on
  * staples; it must be gauge covariant in the way the implementing class documents.
  *
- * <p>Densities are with respect to Haar measure normalized to 1 on each link (DESIGN.md); for U(1)
+ * <p>Densities are with respect to Haar measure normalized to 1 on each link (docs/conventions.md); for U(1)
  * angles that is d(theta)/(2 pi), so Jacobians of angle maps are plain derivatives.
  *
  * <p>Trainable transforms extend {@code org.bytedeco.pytorch.Module} and register their parameters

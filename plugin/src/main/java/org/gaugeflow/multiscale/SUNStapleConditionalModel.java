@@ -46,14 +46,14 @@ public final class SUNStapleConditionalModel extends Module implements StapleCon
      * @param initScale  scale of the networks' last layers at start (0: the identity map, i.e. Haar)
      */
     public SUNStapleConditionalModel(SUN group, int staples, int iterations, int[] hidden, int bins, double initScale,
-            FieldOptions options) {
+            FieldOptions options, Rng init) {
         if (staples < 1) throw new IllegalArgumentException("staples = " + staples + ": expected >= 1");
         if (iterations < 1) throw new IllegalArgumentException("iterations = " + iterations + ": expected >= 1");
         this.group = group;
         this.staples = staples;
         for (int it = 0; it < iterations; it++) {
             flows.add(register_module("flow" + it,
-                    new SpectralFlow(group, featureCount(staples), hidden, bins, it, initScale, options)));
+                    new SpectralFlow(group, featureCount(staples), hidden, bins, it, initScale, options, init)));
         }
         // alpha starts at 1 for every staple (P is the projected staple sum, as in the heatbath of Eq. (6)),
         // slightly different per iteration so that the iterations see different loops

@@ -1,6 +1,7 @@
 package org.gaugeflow.multiscale;
 
 import org.bytedeco.pytorch.LinearImpl;
+import org.gaugeflow.flow.WeightInit;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -49,17 +50,8 @@ public final class U1LoopCoupling extends Module implements Transform {
             in = (int) out;
         }
         to(options.torchDevice(), options.precision().realType(), false);
-        try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
-            for (int i = 0; i < hidden.length; i++) {
-                double bound = 1 / Math.sqrt(net[i].weight().size(1));
-                net[i].weight().copy_(init.uniform(Tensors.shape(net[i].weight())).mul(Tensors.scalar(2 * bound))
-                        .sub(Tensors.scalar(bound)));
-                net[i].bias().copy_(init.uniform(Tensors.shape(net[i].bias())).mul(Tensors.scalar(2 * bound))
-                        .sub(Tensors.scalar(bound)));
-            }
-            net[hidden.length].weight().zero_();
-            net[hidden.length].bias().zero_();
-        }
+        // WeightInit's convention; the last layer starts at zero (identity spline)
+        for (int i = 0; i <= hidden.length; i++) WeightInit.linear(net[i], init, i < hidden.length ? 1.0 : 0.0);
     }
 
     /** Number of gauge-invariant staple features: |S_i| for each staple, cos and sin of arg S_i S_j^* for i < j. */

@@ -2,7 +2,6 @@ package org.gaugeflow.multiscale;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -29,90 +28,44 @@ public final class U1Models {
     /**
      * Architecture of the U(1) multiscale model.
      *
-     * @param scmLayers  coupling layers per staple-conditional model
+     * @param scmLayers  coupling layers per staple-conditional model (every one: U_perp, slice coarse priors, U_B)
      * @param scmBins    spline bins of those couplings
      * @param scmHidden  hidden widths of their spline-parameter MLPs
      * @param betaTilde  initial beta-tilde of the heatbath prior (Eq. (6))
      * @param fine       the fine-lattice flow on top, or null for none
+     * @param structure  d > 2: U_B inside slice models and the slice models' coarsest extent
      */
-    public record Spec(int scmLayers, int scmBins, int[] scmHidden, double betaTilde, U1FineLatticeFlow.Architecture fine) {
+    public record Spec(int scmLayers, int scmBins, int[] scmHidden, double betaTilde, U1FineLatticeFlow.Architecture fine,
+            MultiscaleModel.Structure structure) {
         public Spec {
             if (scmLayers < 0) throw new IllegalArgumentException("model.scm_layers = " + scmLayers + ": expected >= 0");
             if (scmBins < 2) throw new IllegalArgumentException("model.scm_bins = " + scmBins + ": expected >= 2");
             if (!Double.isFinite(betaTilde)) {
                 throw new IllegalArgumentException("model.beta_tilde = " + betaTilde + ": expected a finite number");
             }
+            if (structure == null) structure = MultiscaleModel.Structure.DEFAULT;
             scmHidden = scmHidden.clone();
+        }
+
+        /** The default structure for d > 2 (conditional U_B, slices down to extent 2). */
+        public Spec(int scmLayers, int scmBins, int[] scmHidden, double betaTilde, U1FineLatticeFlow.Architecture fine) {
+            this(scmLayers, scmBins, scmHidden, betaTilde, fine, MultiscaleModel.Structure.DEFAULT);
         }
     }
 
     /**
-     * The multiscale model described by the {@code model:} section of a training YAML (docs/multiscale.md), e.g.
-     * {@code {type: multiscale, coarse: 2x2, scm_layers: 2, scm_bins: 8, scm_hidden: [16, 16], beta_tilde: 1.0,
-     * fine_layers: 4, bins: 8, hidden: [8, 8], kernel: 3}}; missing keys take those values. The target lattice comes
-     * from the training configuration.
+     * The multiscale model from {@code coarse} (Haar) to {@code target} in any dimension d >= 2 (for d > 2 with slice
+     * models, {@link MultiscaleModel#build}); weights drawn from {@code init}. Construct outside any PointerScope.
      */
-    public static MultiscaleModel fromConfig(Map<String, ?> model, Lattice target, FieldOptions options, Rng init) {
-        for (String key : model.keySet()) {
-            if (!CONFIG_KEYS.contains(key)) {
-                throw new IllegalArgumentException("model." + key + ": unknown key; expected one of " + CONFIG_KEYS);
-            }
-        }
-        Object group = model.get("group");
-        if (group != null && !String.valueOf(group).equalsIgnoreCase("u1")) {
-            throw new IllegalArgumentException("model.group = " + group + ": expected u1 for a U(1) multiscale model");
-        }
-        Lattice coarse = Lattice.parse(String.valueOf(model.containsKey("coarse") ? model.get("coarse") : "2x2"));
-        int fineLayers = intOf(model, "fine_layers", 4);
-        U1FineLatticeFlow.Architecture fine = fineLayers > 0
-                ? new U1FineLatticeFlow.Architecture(fineLayers, intOf(model, "bins", 8), intsOf(model, "hidden", new int[] {8, 8}),
-                        intOf(model, "kernel", 3))
-                : null;
-        Spec spec = new Spec(intOf(model, "scm_layers", 2), intOf(model, "scm_bins", 8),
-                intsOf(model, "scm_hidden", new int[] {16, 16}), doubleOf(model, "beta_tilde", 1.0), fine);
-        return multiscale(coarse, target, spec, options, init);
-    }
-
-    private static final List<String> CONFIG_KEYS = List.of("type", "group", "coarse", "scm_layers", "scm_bins",
-            "scm_hidden", "beta_tilde", "fine_layers", "bins", "hidden", "kernel");
-
-    private static int intOf(Map<String, ?> m, String key, int dflt) {
-        Object v = m.get(key);
-        if (v == null) return dflt;
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return n.intValue();
-        try {
-            return Integer.parseInt(String.valueOf(v).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("model." + key + " = " + v + ": expected an integer");
-        }
-    }
-
-    private static double doubleOf(Map<String, ?> m, String key, double dflt) {
-        Object v = m.get(key);
-        if (v == null) return dflt;
-        if (v instanceof Number n) return n.doubleValue();
-        try {
-            return Double.parseDouble(String.valueOf(v).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("model." + key + " = " + v + ": expected a number");
-        }
-    }
-
-    private static int[] intsOf(Map<String, ?> m, String key, int[] dflt) {
-        Object v = m.get(key);
-        if (v == null) return dflt;
-        if (!(v instanceof List<?> list)) throw new IllegalArgumentException("model." + key + " = " + v + ": expected a list of integers");
-        int[] out = new int[list.size()];
-        for (int i = 0; i < out.length; i++) out[i] = intOf(Map.of(key, list.get(i)), key, 0);
-        return out;
-    }
-
-    /** The multiscale model from {@code coarse} (Haar) to {@code target}; weights drawn from {@code init}. */
     public static MultiscaleModel multiscale(Lattice coarse, Lattice target, Spec spec, FieldOptions options, Rng init) {
         Transform fine = spec.fine() == null ? null : fineTransform(target, spec.fine(), options, init);
-        return MultiscaleModel.withHaarPrior(U1.INSTANCE, coarse, target,
-                (lat, mu) -> new U1StapleConditionalModel(2, spec.scmLayers(), spec.scmBins(), spec.scmHidden(),
-                        spec.betaTilde(), options, init), fine);
+        return MultiscaleModel.build(U1.INSTANCE, coarse, target, spec.structure(), factory(spec, options, init), fine);
+    }
+
+    /** U(1) staple-conditional flows of the spec's architecture, with as many staples as each place needs. */
+    public static StapleConditionalFactory factory(Spec spec, FieldOptions options, Rng init) {
+        return (role, dims, staples) -> new U1StapleConditionalModel(staples, spec.scmLayers(), spec.scmBins(),
+                spec.scmHidden(), spec.betaTilde(), options, init);
     }
 
     /**

@@ -1,9 +1,8 @@
 package org.gaugeflow.physics;
 
 /**
- * Exact results of 2D U(1) Wilson gauge theory on a periodic torus with V plaquettes (DESIGN.md,
- * "Exact references"). The plaquette angles are independent up to sum_P phi_P = 2 pi Q, so in the
- * character expansion Z = sum_n I_n(beta)^V and a loop enclosing A plaquettes has
+ * Exact results of 2D U(1) Wilson gauge theory on a periodic torus with V plaquettes (docs/reference-values.md).
+ * The plaquette angles are independent up to sum_P phi_P = 2 pi Q, so in the character expansion Z = sum_n I_n(beta)^V and a loop enclosing A plaquettes has
  * <W> = sum_n I_n^(V-A) (I_(n-1)^A + I_(n+1)^A) / 2 / Z. The topological susceptibility comes from
  * the theta-deformed Z(s) = sum_n b_n(s)^V with b_n(s) = (1/2 pi) int e^(beta cos phi) cos((n+s) phi) dphi:
  * <Q^2> = -Z''(0) / ((2 pi)^2 Z(0)). log Z itself turns the training loss into an exact KL.

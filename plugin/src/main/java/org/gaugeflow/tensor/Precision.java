@@ -19,6 +19,9 @@ public enum Precision {
 
     public ScalarType complexType() { return complex; }
 
+    /** "float64" or "float32", as configurations and outputs write it. */
+    public String label() { return this == DOUBLE ? "float64" : "float32"; }
+
     /** Parses "64", "float64", "double", "32", "float32", "float". */
     public static Precision parse(String s) {
         switch (s == null ? "" : s.trim().toLowerCase()) {

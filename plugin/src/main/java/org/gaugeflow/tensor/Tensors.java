@@ -5,7 +5,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * The few tensor idioms used everywhere (DESIGN.md: a thin helper layer, not a tensor DSL):
+ * The few tensor idioms used everywhere (a thin helper layer, not a tensor DSL; docs/architecture.md):
  * dagger, batched matrix products, traces, periodic shifts, scalars.
  *
  * <p>Native memory: every loop body that makes tensors runs inside

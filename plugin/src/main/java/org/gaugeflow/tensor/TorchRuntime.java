@@ -2,7 +2,10 @@ package org.gaugeflow.tensor;
 
 import org.bytedeco.pytorch.global.torch;
 
-/** Process-wide LibTorch settings: one intra-op thread pool sized to the cores (DESIGN.md). */
+/**
+ * Process-wide LibTorch settings: one intra-op thread pool, sized to the cores unless told otherwise
+ * (docs/architecture.md, "Working with LibTorch").
+ */
 public final class TorchRuntime {
     private static volatile boolean configured;
 
@@ -21,6 +24,13 @@ public final class TorchRuntime {
             }
             if (threads < 1) throw new IllegalArgumentException("GAUGEFLOW_THREADS=" + threads + ": expected >= 1");
         }
+        torch.set_num_threads(threads);
+        configured = true;
+    }
+
+    /** Sets LibTorch's intra-op threads to {@code threads} (>= 1), overriding GAUGEFLOW_THREADS and the core count. */
+    public static synchronized void configure(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads = " + threads + ": expected >= 1");
         torch.set_num_threads(threads);
         configured = true;
     }

@@ -3,7 +3,7 @@ package org.gaugeflow.multiscale;
 import java.util.SplittableRandom;
 
 /**
- * A small independence-Metropolis chain for tests (the production one lives in hmc-integration): proposals
+ * A small independence-Metropolis chain for tests (the production chain is org.gaugeflow.chain.HybridChain): proposals
  * x_i ~ q with log-weights log w_i = -S(x_i) - log q(x_i) are accepted with probability min(1, w_new / w_old);
  * the chain's observable and a binned error estimate (which accounts for the autocorrelation of repeated
  * rejections) are returned.

@@ -66,7 +66,7 @@ class MultiscaleModelTest {
     /**
      * An untrained multiscale model (Haar 2x2 prior, U(1) staple-conditional flows, a fine-lattice flow on top: the
      * model of the Fig. 2 experiment, as built by {@link U1Models}) as an independence-Metropolis
-     * proposal on 4x4 at beta = 2 reproduces the exact plaquette 0.6992519268 (DESIGN.md) within 4 sigma.
+     * proposal on 4x4 at beta = 2 reproduces the exact plaquette 0.6992519268 (docs/reference-values.md) within 4 sigma.
      */
     @Test
     void independenceMetropolisReproducesTheExactPlaquette() {

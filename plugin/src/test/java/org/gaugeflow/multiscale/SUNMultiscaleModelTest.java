@@ -24,9 +24,10 @@ class SUNMultiscaleModelTest {
     static final SUN SU3 = new SUN(3);
 
     static MultiscaleModel model(Lattice target, double initScale, SUNFineLatticeFlow.Architecture fine) {
-        torch.manual_seed(41);
-        return SUNModels.multiscale(SU3, Lattice.parse("2x2"), target,
-                new SUNModels.Spec(2, new int[] {8}, 4, initScale, fine), F64);
+        try (Rng init = new Rng(41, F64)) {
+            return SUNModels.multiscale(SU3, Lattice.parse("2x2"), target,
+                    new SUNModels.Spec(2, new int[] {8}, 4, initScale, fine), F64, init);
+        }
     }
 
     @Test
@@ -52,7 +53,7 @@ class SUNMultiscaleModelTest {
 
     /**
      * An untrained (random, non-identity) multiscale proposal 2x2 -> 4x4 in an independence-Metropolis chain
-     * reproduces the 2D SU(3) plaquette at beta = 2, 0.1286278 (DESIGN.md, infinite volume; on 4x4 the
+     * reproduces the 2D SU(3) plaquette at beta = 2, 0.1286278 (docs/reference-values.md, infinite volume; on 4x4 the
      * finite-volume corrections fall like (0.13)^16 ~ 1e-14), within 4 sigma with a binned error.
      */
     @Test

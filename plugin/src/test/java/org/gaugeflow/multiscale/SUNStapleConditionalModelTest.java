@@ -21,8 +21,9 @@ class SUNStapleConditionalModelTest {
     static final FieldOptions F64 = FieldOptions.CPU_DOUBLE;
 
     static SUNStapleConditionalModel model(SUN g) {
-        torch.manual_seed(21);
-        return new SUNStapleConditionalModel(g, 2, 3, new int[] {16}, 6, 1.0, F64);
+        try (Rng init = new Rng(21, F64)) {
+            return new SUNStapleConditionalModel(g, 2, 3, new int[] {16}, 6, 1.0, F64, init);
+        }
     }
 
     /** Staples [B, sites..., 2, N, N]: products of Haar links, like S_A and S_B of a 2D doubling layer. */

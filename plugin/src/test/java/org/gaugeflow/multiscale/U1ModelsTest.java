@@ -1,13 +1,15 @@
 package org.gaugeflow.multiscale;
 
+import org.gaugeflow.config.ConfigSection;
+import org.gaugeflow.group.U1;
+import org.gaugeflow.model.ModelRegistry;
+import org.gaugeflow.physics.Theory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.gaugeflow.flow.Sample;
@@ -41,20 +43,23 @@ class U1ModelsTest {
     void buildsFromTheYamlModelSection() {
         try (Rng init = new Rng(41, OPT); Rng rng = new Rng(42, OPT); PointerScope s = new PointerScope();
                 NoGradGuard g = new NoGradGuard()) {
-            MultiscaleModel m = U1Models.fromConfig(Map.of("type", "multiscale", "coarse", "2x2", "scm_layers", 1,
-                    "scm_hidden", List.of(4), "fine_layers", 2, "hidden", List.of(4)), Lattice.parse("8x4"), OPT, init);
+            MultiscaleModel m = fromYaml("{type: multiscale, coarse: 2x2, scm_layers: 1, scm_hidden: [4], fine_layers: 2, "
+                    + "hidden: [4]}", "8x4", init);
             assertEquals(Lattice.parse("8x4"), m.lattice());
             assertEquals(3, m.layers().size());
             assertNotNull(m.fineFlow());
             Sample smp = m.sample(3, rng);
             assertTrue(Tensors.maxAbs(m.logProb(smp.value()).sub(smp.logQ())) < 1e-10);
-            assertNull(U1Models.fromConfig(Map.of("fine_layers", 0), Lattice.parse("4x4"), OPT, init).fineFlow());
-            assertThrows(IllegalArgumentException.class,
-                    () -> U1Models.fromConfig(Map.of("scm_layers", "two"), Lattice.parse("4x4"), OPT, init));
-            assertThrows(IllegalArgumentException.class,
-                    () -> U1Models.fromConfig(Map.of("group", "su3"), Lattice.parse("4x4"), OPT, init));
-            assertThrows(IllegalArgumentException.class,
-                    () -> U1Models.fromConfig(Map.of("scm_layer", 2), Lattice.parse("4x4"), OPT, init));
+            assertNull(fromYaml("{type: multiscale, fine_layers: 0}", "4x4", init).fineFlow());
+            assertThrows(IllegalArgumentException.class, () -> fromYaml("{type: multiscale, scm_layers: two}", "4x4", init));
+            assertThrows(IllegalArgumentException.class, () -> fromYaml("{type: multiscale, group: su3}", "4x4", init));
+            assertThrows(IllegalArgumentException.class, () -> fromYaml("{type: multiscale, scm_layer: 2}", "4x4", init));
         }
+    }
+
+    /** The model of a YAML {@code model} section, built through the model registry for 2D U(1). */
+    private static MultiscaleModel fromYaml(String section, String lattice, Rng init) {
+        return (MultiscaleModel) ModelRegistry.build(new Theory(U1.INSTANCE, Lattice.parse(lattice), 1.0),
+                ConfigSection.parse("model: " + section, "test").section("model"), OPT, init);
     }
 }

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 class ExactU1TwoDTest {
 
-    /** The DESIGN.md table: L, beta, <cos phi_P>, <Q^2>. */
+    /** The table of docs/reference-values.md: L, beta, <cos phi_P>, <Q^2>. */
     private static final double[][] TABLE = {
         {4, 2, 0.6992519268, 0.29063611},
         {8, 1, 0.4463899659, 2.60071911},

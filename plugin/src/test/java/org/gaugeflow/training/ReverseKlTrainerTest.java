@@ -12,6 +12,7 @@ import org.gaugeflow.flow.u1.U1FineLatticeFlow;
 import org.gaugeflow.group.U1;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.physics.ExactU1TwoD;
+import org.gaugeflow.physics.Theory;
 import org.gaugeflow.physics.WilsonAction;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Precision;
@@ -51,13 +52,13 @@ class ReverseKlTrainerTest {
         WilsonAction action = new WilsonAction(2.0);
         double logZ = ExactU1TwoD.logZ(2.0, 64);
         U1FineLatticeFlow m = model(lat, 8, new int[] {8, 8}, o, 1);
-        try (ReverseKlTrainer<U1FineLatticeFlow> t = new ReverseKlTrainer<>(m, U1.INSTANCE, lat, action,
+        try (ReverseKlTrainer<U1FineLatticeFlow> t = new ReverseKlTrainer<>(m, new Theory(U1.INSTANCE, lat, action.beta()),
                 config(128, 300, 0.01, GradientEstimator.REPARAMETERIZED, o));
              Rng eval = new Rng(99, o)) {
-            ReweightingStats before = t.evaluate(1024, 512, eval);
+            ReweightingStats before = t.evaluate(1024, 512, eval).stats();
             ReverseKlTrainer.StepResult last = null;
             for (int i = 0; i < 300; i++) last = t.trainStep();
-            ReweightingStats after = t.evaluate(2048, 512, eval);
+            ReweightingStats after = t.evaluate(2048, 512, eval).stats();
             System.out.printf("ESS before %.3g after %.4f; KL before %.3f after %.3f (last step loss %.3f)%n",
                     before.ess(), after.ess(), before.kl(logZ), after.kl(logZ), last.stats().loss());
             // Haar prior: exact ESS = E[e^-S]^2 / E[e^-2S] = Z(beta)^2 / Z(2 beta), about 1e-22 here; an ESS
@@ -76,26 +77,26 @@ class ReverseKlTrainerTest {
         Lattice lat = Lattice.parse("4x4");
         FieldOptions o = FieldOptions.CPU_DOUBLE;
         WilsonAction action = new WilsonAction(1.5);
-        for (GradientEstimator est : GradientEstimator.values()) {
+        for (GradientEstimator est : GradientEstimator.all()) {
             TrainingConfig cfg = config(8, 6, 0.01, est, o);
             double[] straight;
             double straightLoss;
             U1FineLatticeFlow a = model(lat, 2, new int[] {4}, o, 3);
-            try (ReverseKlTrainer<U1FineLatticeFlow> t = new ReverseKlTrainer<>(a, U1.INSTANCE, lat, action, cfg)) {
+            try (ReverseKlTrainer<U1FineLatticeFlow> t = new ReverseKlTrainer<>(a, new Theory(U1.INSTANCE, lat, action.beta()), cfg)) {
                 ReverseKlTrainer.StepResult r = null;
                 for (int i = 0; i < 6; i++) r = t.trainStep();
                 straight = flatParameters(a);
                 straightLoss = r.stats().loss();
             }
             U1FineLatticeFlow b = model(lat, 2, new int[] {4}, o, 3);
-            try (ReverseKlTrainer<U1FineLatticeFlow> t = new ReverseKlTrainer<>(b, U1.INSTANCE, lat, action, cfg)) {
+            try (ReverseKlTrainer<U1FineLatticeFlow> t = new ReverseKlTrainer<>(b, new Theory(U1.INSTANCE, lat, action.beta()), cfg)) {
                 for (int i = 0; i < 3; i++) t.trainStep();
                 Checkpoint.save(dir, t, "{\"step\": 3}");
             }
             assertTrue(Files.exists(dir.resolve(Checkpoint.ARCHIVE)) && Files.exists(dir.resolve(Checkpoint.SIDECAR)));
             assertTrue(Files.list(dir).noneMatch(p -> p.toString().endsWith(".tmp")));
             U1FineLatticeFlow c = model(lat, 2, new int[] {4}, o, 77); // different init: all of it must come from the checkpoint
-            try (ReverseKlTrainer<U1FineLatticeFlow> t = new ReverseKlTrainer<>(c, U1.INSTANCE, lat, action, cfg)) {
+            try (ReverseKlTrainer<U1FineLatticeFlow> t = new ReverseKlTrainer<>(c, new Theory(U1.INSTANCE, lat, action.beta()), cfg)) {
                 assertEquals(3, Checkpoint.load(dir, t));
                 ReverseKlTrainer.StepResult r = null;
                 for (int i = 0; i < 3; i++) r = t.trainStep();
@@ -116,14 +117,14 @@ class ReverseKlTrainerTest {
         }
     }
 
-    /** Native memory stays flat over many training steps (DESIGN.md): live JavaCPP objects and resident bytes. */
+    /** Native memory stays flat over many training steps (docs/architecture.md): live JavaCPP objects and resident bytes. */
     @Test
     void nativeMemoryStaysFlatOverTrainingSteps() {
         Lattice lat = Lattice.parse("4x4");
         FieldOptions o = FieldOptions.CPU_DOUBLE;
         U1FineLatticeFlow m = model(lat, 2, new int[] {4}, o, 9);
-        for (GradientEstimator est : GradientEstimator.values()) {
-            try (ReverseKlTrainer<U1FineLatticeFlow> t = new ReverseKlTrainer<>(m, U1.INSTANCE, lat, new WilsonAction(1.0),
+        for (GradientEstimator est : GradientEstimator.all()) {
+            try (ReverseKlTrainer<U1FineLatticeFlow> t = new ReverseKlTrainer<>(m, new Theory(U1.INSTANCE, lat, 1.0),
                     config(8, 2000, 0.001, est, o))) {
                 long count0 = 0;
                 long bytes0 = 0;
@@ -163,7 +164,7 @@ class ReverseKlTrainerTest {
         }
     }
 
-    /** d log Z / d beta / V = <cos phi_P> against the DESIGN.md table (8x8, beta = 2 and 6). */
+    /** d log Z / d beta / V = <cos phi_P> against the table of docs/reference-values.md (8x8, beta = 2 and 6). */
     @Test
     void exactPartitionFunctionMatchesThePlaquetteTable() {
         double h = 1e-4;

@@ -22,12 +22,15 @@ import org.gaugeflow.tensor.Precision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Files written by other codes (shared/fixtures/ildg) read with the values their README gives. */
+/**
+ * Files written by other codes, shipped in this module's test resources ({@code fixtures/ildg}), read with the
+ * values their README there gives (also listed in docs/reference-values.md).
+ */
 class IldgFixturesTest {
 
     private static final String UNITY = "unity-4x4x4x4-tmlqcd.lime";
     private static final String THERMALIZED = "su3-4x4x4x4-b5.7-binary-only.ildg";
-    /** README: plaquette 0.5682158 when read in ILDG order. */
+    /** fixtures/ildg/README.md: plaquette 0.5682158 when read in ILDG order. */
     private static final double THERMALIZED_PLAQUETTE = 0.5682158;
 
     @TempDir
@@ -41,7 +44,7 @@ class IldgFixturesTest {
     @Test
     void tmLqcdUnitGaugeWithItsChecksum() throws Exception {
         try (PointerScope s = new PointerScope()) {
-            IldgConfiguration c = IldgReader.read(SharedFixtures.ildg(UNITY));
+            IldgConfiguration c = IldgReader.read(Fixtures.ildg(UNITY));
             ScidacChecksum expected = new ScidacChecksum(0x35b49a1b, 0xb49a1b35);
             assertEquals(Optional.of(expected), c.info().storedChecksum());
             assertEquals(expected, c.computed());
@@ -55,7 +58,7 @@ class IldgFixturesTest {
     @Test
     void thermalizedBinaryOnlyFileHasTheReadmePlaquette() throws Exception {
         try (PointerScope s = new PointerScope()) {
-            IldgConfiguration c = IldgReader.read(SharedFixtures.ildg(THERMALIZED));
+            IldgConfiguration c = IldgReader.read(Fixtures.ildg(THERMALIZED));
             assertEquals("data size (hypercube)", c.info().layoutSource());
             assertEquals(THERMALIZED_PLAQUETTE, plaquette(c.links()), 5e-8);
         }
@@ -68,7 +71,7 @@ class IldgFixturesTest {
     @Test
     void siteOrderingBugsChangeThePlaquette() throws Exception {
         try (PointerScope s = new PointerScope()) {
-            Tensor links = IldgReader.read(SharedFixtures.ildg(THERMALIZED)).links();
+            Tensor links = IldgReader.read(Fixtures.ildg(THERMALIZED)).links();
             Tensor siteAxesReversed = links.permute(3, 2, 1, 0, 4, 5, 6).contiguous();
             Tensor matricesTransposed = links.transpose(-2, -1).contiguous();
             double wrongSites = plaquette(siteAxesReversed);
@@ -82,7 +85,7 @@ class IldgFixturesTest {
     @Test
     void thermalizedFieldSurvivesOurRoundTrip() throws Exception {
         try (PointerScope s = new PointerScope()) {
-            Tensor links = IldgReader.read(SharedFixtures.ildg(THERMALIZED)).links();
+            Tensor links = IldgReader.read(Fixtures.ildg(THERMALIZED)).links();
             Provenance prov = new Provenance("test", "wilson", 5.7, "hmc", 100L, null);
             for (Precision p : Precision.values()) {
                 Path f = dir.resolve("rt-" + p + ".lime");

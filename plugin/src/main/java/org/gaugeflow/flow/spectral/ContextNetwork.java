@@ -4,22 +4,23 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.gaugeflow.flow.WeightInit;
 import org.gaugeflow.tensor.FieldOptions;
+import org.gaugeflow.tensor.Rng;
 
 /**
  * A small multilayer perceptron (tanh) from gauge-invariant context features [..., in] to the parameters
- * of an eigenvalue map [..., out]. The last layer starts at {@code initScale} times its default
- * initialization: 0 makes the flow start as the identity map.
+ * of an eigenvalue map [..., out]. Weights follow {@link WeightInit} from the init stream; the last layer is
+ * scaled by {@code initScale}: 0 makes the flow start as the identity map.
  */
 public final class ContextNetwork extends Module {
     private final List<LinearImpl> layers = new ArrayList<>();
     private final int in;
     private final int out;
 
-    public ContextNetwork(int in, int[] hidden, int out, double initScale, FieldOptions options) {
+    public ContextNetwork(int in, int[] hidden, int out, double initScale, FieldOptions options, Rng init) {
         if (in < 0 || out < 1) throw new IllegalArgumentException("network sizes in = " + in + ", out = " + out
                 + ": expected in >= 0, out >= 1");
         this.in = in;
@@ -34,10 +35,7 @@ public final class ContextNetwork extends Module {
         LinearImpl last = register_module("linear" + i, new LinearImpl(prev, out));
         layers.add(last);
         to(options.torchDevice(), options.precision().realType(), false);
-        try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
-            last.weight().mul_(new Scalar(initScale));
-            last.bias().mul_(new Scalar(initScale));
-        }
+        for (int l = 0; l < layers.size(); l++) WeightInit.linear(layers.get(l), init, l < layers.size() - 1 ? 1.0 : initScale);
     }
 
     public int inputs() { return in; }

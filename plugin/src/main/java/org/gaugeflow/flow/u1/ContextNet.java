@@ -12,6 +12,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.gaugeflow.flow.WeightInit;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Rng;
 import org.gaugeflow.tensor.Tensors;
@@ -19,8 +20,7 @@ import org.gaugeflow.tensor.Tensors;
 /**
  * The context network of a coupling layer: a 2D convolutional network with circular (periodic)
  * padding, LeakyReLU between layers and a linear last layer. Input [B, C_in, L_1, L_0], output
- * [B, C_out, L_1, L_0]. Weights are initialized as PyTorch's Conv2d does (uniform in +-1/sqrt(fan_in)),
- * from a seeded stream. Construct it outside any PointerScope: its parameters live as long as the model.
+ * [B, C_out, L_1, L_0]. Weights follow {@link WeightInit} (uniform in +-1/sqrt(fan_in) from the init stream). Construct it outside any PointerScope: its parameters live as long as the model.
  */
 public final class ContextNet extends Module {
     private final List<Tensor> weights = new ArrayList<>();
@@ -35,9 +35,9 @@ public final class ContextNet extends Module {
         int n = hidden.length + 1;
         for (int l = 0; l < n; l++) {
             int out = l < hidden.length ? hidden[l] : outChannels;
-            double bound = 1.0 / Math.sqrt((double) in * kernel * kernel);
-            Tensor w = init.uniform(out, in, kernel, kernel).mul(new Scalar(2 * bound)).sub(new Scalar(bound)).to(options.precision().realType());
-            Tensor b = init.uniform(out).mul(new Scalar(2 * bound)).sub(new Scalar(bound)).to(options.precision().realType());
+            long fanIn = (long) in * kernel * kernel;
+            Tensor w = WeightInit.uniformFanIn(init, fanIn, out, in, kernel, kernel).to(options.precision().realType());
+            Tensor b = WeightInit.uniformFanIn(init, fanIn, out).to(options.precision().realType());
             // keep our own handles: register_parameter returns a reference into the module's dict, which
             // moves when the dict grows; the registered tensor shares its TensorImpl with ours
             register_parameter("conv" + l + "_weight", w);

@@ -8,7 +8,8 @@ import org.gaugeflow.flow.CompositeTransform;
 import org.gaugeflow.flow.Density;
 import org.gaugeflow.flow.FlowDensity;
 import org.gaugeflow.flow.Sample;
-import org.gaugeflow.flow.prior.HaarU1;
+import org.gaugeflow.flow.prior.HaarDensity;
+import org.gaugeflow.group.U1;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Rng;
@@ -44,7 +45,7 @@ public final class U1FineLatticeFlow extends Module implements Density {
                     arch.kernel(), options, init));
         }
         this.layers = List.copyOf(ls);
-        this.density = register_module("density", new FlowDensity(new HaarU1(lattice), new U1LinkFlow(new CompositeTransform(ls))));
+        this.density = register_module("density", new FlowDensity(new HaarDensity(U1.INSTANCE, lattice), new U1LinkFlow(new CompositeTransform(ls))));
     }
 
     public Lattice lattice() { return lattice; }

@@ -140,7 +140,7 @@ class VonMisesTest {
             assertThrows(IllegalArgumentException.class, () -> vm.sample(3, rng, ctx));
             assertThrows(IllegalArgumentException.class, () -> VonMises.sample(full(0, 2), full(-1, 2), rng));
 
-            HaarU1 haar = new HaarU1(Lattice.parse("4x4"));
+            HaarDensity haar = new HaarDensity(org.gaugeflow.group.U1.INSTANCE, Lattice.parse("4x4"));
             Sample h = haar.sample(3, rng);
             assertEquals(0.0, Tensors.maxAbs(h.logQ()), 0.0);
             assertEquals(0.0, Tensors.maxAbs(haar.logProb(h.value())), 0.0);

@@ -21,8 +21,9 @@ class SpectralFlowTest {
 
     /** A flow with random (non-identity) networks and F context features. */
     static SpectralFlow randomFlow(SUN g, int features, int rotation) {
-        torch.manual_seed(11 + rotation);
-        return new SpectralFlow(g, features, new int[] {16}, 6, rotation, 1.0, F64);
+        try (Rng init = new Rng(11 + rotation, F64)) {
+            return new SpectralFlow(g, features, new int[] {16}, 6, rotation, 1.0, F64, init);
+        }
     }
 
     /**

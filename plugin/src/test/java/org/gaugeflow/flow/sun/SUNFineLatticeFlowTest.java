@@ -26,8 +26,9 @@ class SUNFineLatticeFlowTest {
     static final FieldOptions F64 = FieldOptions.CPU_DOUBLE;
 
     static SUNFineLatticeFlow flow(SUN g, Lattice lat) {
-        torch.manual_seed(31);
-        return new SUNFineLatticeFlow(g, lat, new SUNFineLatticeFlow.Architecture(1, new int[] {8}, 4, 0.5), F64);
+        try (Rng init = new Rng(31, F64)) {
+            return new SUNFineLatticeFlow(g, lat, new SUNFineLatticeFlow.Architecture(1, new int[] {8}, 4, 0.5), F64, init);
+        }
     }
 
     @Test

@@ -23,7 +23,7 @@ class ScidacChecksumTest {
         assertEquals("0000abcd", ScidacChecksum.hex(0xabcd));
     }
 
-    /** tmLQCD's unit-gauge 4^4 SU(3) file stores suma 35b49a1b, sumb b49a1b35 (shared/fixtures/ildg). */
+    /** tmLQCD's unit-gauge 4^4 SU(3) file stores suma 35b49a1b, sumb b49a1b35 (tests/src/test/resources/fixtures/ildg). */
     @Test
     void unitGaugeMatchesTheValueTmLqcdWrote() {
         ByteBuffer site = ByteBuffer.allocate(4 * 9 * 16).order(ByteOrder.BIG_ENDIAN);

@@ -1,0 +1,348 @@
+package org.gaugeflow.training;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.bytedeco.pytorch.Module;
+import org.gaugeflow.flow.Density;
+import org.gaugeflow.io.AtomicFileWriter;
+import org.gaugeflow.io.RunFolder;
+import org.gaugeflow.memory.MemoryEstimate;
+import org.gaugeflow.model.TrainedModel;
+import org.gaugeflow.physics.Theory;
+import org.gaugeflow.tensor.Rng;
+import org.gaugeflow.tensor.TorchRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training run of a model by reverse KL (Eq. (3)): configure, train with checkpoints and resume, evaluate
+ * (docs/training.md). With a run folder it writes {@code config.yaml} (the configuration as given),
+ * {@code metrics.csv} ({@link TrainingMetrics}), {@code checkpoint.pt} and {@code checkpoint.json}
+ * ({@link Checkpoint}) every {@code checkpoint_interval} steps and at the end, and {@code summary.json} after the
+ * final evaluation; a killed run resumes from its last checkpoint with the same sequence of random numbers.
+ * Every {@code heldout_every} steps the model is measured on {@code heldout_samples} held-out samples (always the
+ * same latent noise, from {@code training.seed + 5}, so successive models are compared on equal terms; the time is
+ * not counted as training): the rows go to {@code heldout.csv}, and the model with the lowest held-out loss
+ * (KL - log Z) so far is kept as {@code best.pt} with {@code best.json} next to the last one, so a run whose training
+ * degrades late still holds its best model ({@link TrainedModel#load} uses it unless told otherwise).
+ * Without a folder ({@link #inMemory}) nothing is written: the experiments train many models that way.
+ *
+ * <p>The folder is a {@link RunFolder}: locked while the run lasts, with {@code run.json} recording the effective
+ * configuration ({@link RunConfig#effective}). A resume must give the same configuration except for the keys in
+ * {@link #MAY_CHANGE}. Before anything is built the memory the run needs is estimated and checked
+ * ({@link MemoryEstimate#training}).
+ *
+ * <p>Seeds: the model's initial weights come from {@code training.seed + 1}, the training samples from
+ * {@code training.seed}, the final evaluation from {@code training.seed + 2}.
+ */
+public final class TrainingRun implements AutoCloseable {
+    /** The summary file of a finished run. */
+    public static final String SUMMARY = "summary.json";
+    /** The held-out evaluations of a run. */
+    public static final String HELDOUT = "heldout.csv";
+    private static final String HELDOUT_HEADER = "step,loss,loss_error,kl,ess";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+
+    /**
+     * The configuration keys that may change when a run is resumed: the length of the run ({@code steps},
+     * {@code max_seconds}: extending a run is what resume is for; note that the cosine and step learning-rate
+     * schedules are functions of {@code steps}, so the rate from the resume point on follows the new total) and the
+     * keys that change no trained weight ({@code checkpoint_interval}, and the final evaluation's {@code eval_samples}
+     * and {@code eval_batch}). Everything else (theory, model, batch, learning rates, seed, precision, device,
+     * estimator, metrics interval) is fixed for the run.
+     */
+    public static final Set<String> MAY_CHANGE = Set.of("training.steps", "training.max_seconds",
+            "training.checkpoint_interval", "training.eval_samples", "training.eval_batch");
+
+    /** Told after every step, with the training seconds so far (for progress bars and training curves). */
+    @FunctionalInterface
+    public interface Listener {
+        void afterStep(ReverseKlTrainer.StepResult step, double trainingSeconds);
+    }
+
+    private final Path dir;
+    private final RunFolder folder;
+    private final RunConfig config;
+    private final Theory theory;
+    private final TrainingConfig training;
+    private final Module model;
+    private final ReverseKlTrainer<?> trainer;
+    private final TrainingMetrics metrics;
+    private final double exactLogZ;
+    private final java.util.List<String> heldout = new java.util.ArrayList<>();
+    private double seconds;
+    private double bestLoss = Double.POSITIVE_INFINITY;
+    private long bestStep = -1;
+
+    private TrainingRun(RunFolder folder, RunConfig config, Theory theory, TrainingConfig training, Module model,
+            TrainingMetrics metrics) {
+        this.folder = folder;
+        this.dir = folder == null ? null : folder.dir();
+        this.config = config;
+        this.theory = theory;
+        this.training = training;
+        this.model = model;
+        this.metrics = metrics;
+        this.exactLogZ = theory.exactLogZ();
+        this.trainer = ReverseKlTrainer.forModel(model, theory, training);
+    }
+
+    /** A new run in {@code dir} (missing or empty): {@link #open} with {@link RunFolder.Mode#NEW}. */
+    public static TrainingRun start(RunConfig config, Path dir) throws IOException {
+        return open(config, dir, RunFolder.Mode.NEW);
+    }
+
+    /**
+     * Continues the run in {@code dir} from its checkpoint: {@link #open} with {@link RunFolder.Mode#RESUME}.
+     * {@code config} must be the recorded one except for {@link #MAY_CHANGE} (e.g. more steps).
+     */
+    public static TrainingRun resume(RunConfig config, Path dir) throws IOException {
+        return open(config, dir, RunFolder.Mode.RESUME);
+    }
+
+    /**
+     * Opens the run folder {@code dir} for {@code config}: checks the memory estimate, locks the folder and applies
+     * {@code mode} to what it holds ({@link RunFolder}). A folder with a checkpoint is resumed (model, optimizer,
+     * sampling stream, step, metrics and seconds restored); otherwise the model is built and {@code config.yaml}
+     * written. The run holds the folder's lock until {@link #close}.
+     */
+    public static TrainingRun open(RunConfig config, Path dir, RunFolder.Mode mode) throws IOException {
+        MemoryEstimate.training(config).require();
+        RunFolder folder = RunFolder.open(dir, new RunFolder.Request("train", config.effective(), seeds(config), mode, MAY_CHANGE));
+        try {
+            Path archive = dir.resolve(Checkpoint.ARCHIVE);
+            if (folder.fresh() || !Files.isRegularFile(archive)) {
+                if (!folder.fresh()) LOG.info("{}: no checkpoint yet; starting the run from step 0", dir);
+                Module model = TrainedModel.build(config);
+                AtomicFileWriter.write(dir.resolve(TrainedModel.CONFIG), config.text());
+                TrainingRun run = new TrainingRun(folder, config, config.theory(), config.training(), model, new TrainingMetrics());
+                folder.markStarted();
+                return run;
+            }
+            TrainingRun run = new TrainingRun(folder, config, config.theory(), config.training(), TrainedModel.build(config),
+                    new TrainingMetrics());
+            long at;
+            try {
+                at = Checkpoint.load(dir, run.trainer);
+            } catch (RuntimeException e) {
+                run.trainer.close();
+                throw e;
+            }
+            TrainingMetrics kept = TrainingMetrics.read(dir.resolve(TrainingMetrics.FILE), at);
+            kept.rows().forEach(run.metrics::add);
+            Path side = dir.resolve(Checkpoint.SIDECAR);
+            if (Files.exists(side)) run.seconds = JSON.readTree(side.toFile()).path("seconds").asDouble(0);
+            run.restoreHeldout(at);
+            LOG.info("resuming {} at step {} of {}", dir, at, config.training().steps());
+            warnAboutScheduleChange(folder, config);
+            folder.markStarted();
+            return run;
+        } catch (IOException | RuntimeException e) {
+            folder.close();
+            throw e;
+        }
+    }
+
+    private static Map<String, Object> seeds(RunConfig config) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("sampling", config.training().seed());
+        s.put("initial_weights", config.training().seed() + 1);
+        s.put("final_evaluation", config.training().seed() + 2);
+        return s;
+    }
+
+    /** The learning rate of cosine and step schedules depends on the total steps: say so when a resume changed it. */
+    private static void warnAboutScheduleChange(RunFolder folder, RunConfig config) {
+        com.fasterxml.jackson.databind.JsonNode resumes = folder.record().path("resumes");
+        if (!resumes.isArray() || resumes.isEmpty()) return;
+        com.fasterxml.jackson.databind.JsonNode steps = resumes.get(resumes.size() - 1).path("changed").path("training.steps");
+        if (!steps.isMissingNode() && !config.training().schedule().kind().equals("constant")) {
+            LOG.warn("{}: training.steps {} -> {} with the {} learning-rate schedule: from the resume point on the rate "
+                    + "follows the new total, so the run differs from one started with {} steps", folder.dir(),
+                    steps.path("from").asText(), steps.path("to").asText(), config.training().schedule().kind(),
+                    steps.path("to").asText());
+        }
+    }
+
+    /** On resume: the held-out rows up to the checkpoint's step and the best model seen by then. */
+    private void restoreHeldout(long at) throws IOException {
+        Path ho = dir.resolve(HELDOUT);
+        if (Files.exists(ho)) {
+            for (String line : Files.readAllLines(ho)) {
+                if (line.isBlank() || line.startsWith("step")) continue;
+                if (Long.parseLong(line.substring(0, line.indexOf(','))) <= at) heldout.add(line);
+            }
+        }
+        Path best = dir.resolve(Checkpoint.BEST_SIDECAR);
+        if (Files.exists(best)) {
+            var b = JSON.readTree(best.toFile());
+            if (b.path("step").asLong(-1) <= at) {
+                bestStep = b.path("step").asLong(-1);
+                bestLoss = b.path("heldout_loss").asDouble(Double.POSITIVE_INFINITY);
+            }
+        }
+    }
+
+    /** A run of an already built model without a folder (nothing is written). */
+    public static TrainingRun inMemory(Module model, Theory theory, TrainingConfig training) {
+        return new TrainingRun(null, null, theory, training, model, new TrainingMetrics());
+    }
+
+    /** The model being trained (a Module and a Density). */
+    public Module model() { return model; }
+
+    public Density density() { return (Density) model; }
+
+    public Theory theory() { return theory; }
+
+    public TrainingConfig training() { return training; }
+
+    public ReverseKlTrainer<?> trainer() { return trainer; }
+
+    public TrainingMetrics metrics() { return metrics; }
+
+    /** Steps done. */
+    public long step() { return trainer.step(); }
+
+    /** Training seconds so far (across resumes; evaluation not counted). */
+    public double seconds() { return seconds; }
+
+    /** Whether the step count or the time budget is exhausted. */
+    public boolean done() {
+        return trainer.step() >= training.steps() || (training.maxSeconds() > 0 && seconds >= training.maxSeconds());
+    }
+
+    /**
+     * Trains until {@code training.steps} or {@code training.max_seconds}, recording metrics and, with a folder,
+     * writing checkpoints; {@code listener} (may be null) is told after each step.
+     */
+    public void train(Listener listener) throws IOException {
+        long ckEvery = config != null ? config.checkpointInterval() : Long.MAX_VALUE;
+        while (!done()) {
+            long t0 = System.nanoTime();
+            ReverseKlTrainer.StepResult r = trainer.trainStep();
+            seconds += (System.nanoTime() - t0) / 1e9;
+            boolean last = done();
+            if (r.step() % training.metricsInterval() == 0 || last) {
+                ReweightingStats st = r.stats();
+                metrics.add(new TrainingMetrics.Row(r.step(), st.loss(), st.lossError(), st.klWith(exactLogZ), st.ess(),
+                        st.logZ(), st.logZError(), r.lr(), r.gradNorm(), seconds));
+            }
+            if (config != null && config.heldoutEvery() > 0 && (r.step() % config.heldoutEvery() == 0 || last)) heldout();
+            if (dir != null && (r.step() % ckEvery == 0 || last)) checkpoint();
+            if (listener != null) listener.afterStep(r, seconds);
+        }
+        if (dir != null && !Files.exists(dir.resolve(Checkpoint.ARCHIVE))) checkpoint();
+    }
+
+    /**
+     * Measures the model on the held-out samples and keeps it as best.pt when its loss is the lowest so far (with a
+     * folder); not counted as training time.
+     */
+    private void heldout() throws IOException {
+        ModelEvaluation ev = evaluate(config.heldoutSamples(), config.evalBatch(), training.seed() + 5);
+        ReweightingStats st = ev.stats();
+        heldout.add(String.format(java.util.Locale.ROOT, "%d,%.8g,%.4g,%.8g,%.6g", trainer.step(), st.loss(), st.lossError(),
+                st.klWith(exactLogZ), st.ess()));
+        boolean better = st.loss() < bestLoss;
+        if (better) {
+            bestLoss = st.loss();
+            bestStep = trainer.step();
+        }
+        if (dir == null) return;
+        AtomicFileWriter.write(dir.resolve(HELDOUT), HELDOUT_HEADER + "\n" + String.join("\n", heldout) + "\n");
+        if (better) {
+            Checkpoint.saveModel(dir.resolve(Checkpoint.BEST), model, trainer.step());
+            ObjectNode n = JSON.createObjectNode();
+            n.put("step", trainer.step());
+            n.put("heldout_loss", st.loss());
+            n.put("heldout_loss_error", st.lossError());
+            n.put("heldout_kl", st.klWith(exactLogZ));
+            n.put("heldout_ess", st.ess());
+            n.put("heldout_samples", st.samples());
+            AtomicFileWriter.write(dir.resolve(Checkpoint.BEST_SIDECAR), JSON.writeValueAsString(n));
+        }
+    }
+
+    /** The step of the best model by the held-out loss so far (-1: none measured). */
+    public long bestStep() { return bestStep; }
+
+    /** Its held-out loss, KL - log Z (infinite when none was measured). */
+    public double bestHeldoutLoss() { return bestLoss; }
+
+    /** Writes metrics.csv and the checkpoint now. */
+    public void checkpoint() throws IOException {
+        metrics.write(dir.resolve(TrainingMetrics.FILE));
+        ObjectNode n = JSON.createObjectNode();
+        n.put("step", trainer.step());
+        n.put("seed", training.seed());
+        n.put("init_seed", training.seed() + 1);
+        n.put("seconds", seconds);
+        n.put("parameters", trainer.parameterCount());
+        if (config != null) {
+            n.put("model_type", config.modelType());
+            n.set("config", config.tree());
+        }
+        Checkpoint.save(dir, trainer, JSON.writeValueAsString(n));
+    }
+
+    /** Evaluates the model on {@code n} fresh samples from a stream seeded with {@code seed}. */
+    public ModelEvaluation evaluate(long n, long batch, long seed) {
+        try (Rng rng = new Rng(seed, training.options())) {
+            return ModelEvaluation.run(density(), theory, n, batch, rng);
+        }
+    }
+
+    /**
+     * The final evaluation of a configured run ({@code eval_samples} from {@code training.seed + 2}) as the
+     * summary map; with a folder it is written to {@code summary.json}.
+     */
+    public Map<String, Object> finish() throws IOException {
+        if (config == null) throw new IllegalStateException("finish: a run without a configuration; use evaluate");
+        ModelEvaluation ev = evaluate(config.evalSamples(), config.evalBatch(), training.seed() + 2);
+        ReweightingStats st = ev.stats();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("ess", st.ess());
+        summary.put("kl", st.klWith(exactLogZ));
+        summary.put("kl_log_z", Double.isNaN(exactLogZ) ? "estimate" : "exact");
+        summary.put("loss", st.loss());
+        Map<String, Object> lz = new LinkedHashMap<>();
+        lz.put("mean", st.logZ());
+        lz.put("error", st.logZError());
+        if (!Double.isNaN(exactLogZ)) lz.put("exact", exactLogZ);
+        summary.put("log_z", lz);
+        summary.put("eval_samples", st.samples());
+        summary.put("steps", trainer.step());
+        summary.put("seconds", seconds);
+        summary.put("parameters", trainer.parameterCount());
+        summary.put("model", config.modelType());
+        summary.put("seed", training.seed());
+        summary.put("threads", TorchRuntime.threads());
+        if (bestStep >= 0) {
+            Map<String, Object> best = new LinkedHashMap<>();
+            best.put("step", bestStep);
+            best.put("heldout_loss", bestLoss);
+            best.put("heldout_kl", Double.isNaN(exactLogZ) ? null : bestLoss + exactLogZ);
+            summary.put("best", best);
+        }
+        if (dir != null) AtomicFileWriter.write(dir.resolve(SUMMARY), JSON.writeValueAsString(summary) + "\n");
+        return summary;
+    }
+
+    /** Closes the trainer and releases the run folder's lock. */
+    @Override public void close() {
+        try {
+            trainer.close();
+        } finally {
+            if (folder != null) folder.close();
+        }
+    }
+}
