@@ -2,19 +2,15 @@ package org.gaugeflow.multiscale;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
-import org.gaugeflow.group.U1;
-import org.gaugeflow.lattice.Lattice;
-import org.gaugeflow.physics.ExactU1TwoD;
-import org.gaugeflow.physics.WilsonAction;
-import org.gaugeflow.tensor.FieldOptions;
+import org.bytedeco.pytorch.Module;
+import org.gaugeflow.flow.Density;
+import org.gaugeflow.model.TrainedModel;
+import org.gaugeflow.physics.Theory;
 import org.gaugeflow.tensor.Rng;
-import org.gaugeflow.training.GradientEstimator;
-import org.gaugeflow.training.LearningRateSchedule;
+import org.gaugeflow.training.ModelEvaluation;
 import org.gaugeflow.training.ReverseKlTrainer;
-import org.gaugeflow.training.TrainingConfig;
+import org.gaugeflow.training.RunConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,33 +38,24 @@ class MultiscaleTrainingStabilityTest {
     static void oneThread() { org.bytedeco.pytorch.global.torch.set_num_threads(1); }
 
     @Test
-    void heldOutKlNeverRisesAboveItsBestByMoreThanTheMargin() {
-        FieldOptions o = FieldOptions.CPU_DOUBLE;
-        Lattice lattice = Lattice.parse("8x8");
-        double beta = 4.0;
-        WilsonAction action = new WilsonAction(beta);
-        double logZ = ExactU1TwoD.logZ(beta, lattice.volume());
-        long seed = 1;
-        // the example's model section
-        Map<String, Object> spec = Map.of("type", "multiscale", "coarse", "2x2", "scm_layers", 2, "scm_bins", 8,
-                "scm_hidden", List.of(16, 16), "beta_tilde", 1.0, "fine_layers", 4, "bins", 8, "hidden", List.of(8, 8),
-                "kernel", 3);
-        MultiscaleModel model;
-        try (Rng init = new Rng(seed + 1, o)) {                      // as TrainCommand: init stream seed + 1
-            model = U1Models.fromConfig(spec, lattice, o, init);
-        }
-        TrainingConfig config = new TrainingConfig(64, 3900, new LearningRateSchedule("cosine", 0.003, 0.0003, 1, 1),
-                10.0, seed, o, 10, GradientEstimator.REPARAMETERIZED);
+    void heldOutKlNeverRisesAboveItsBestByMoreThanTheMargin() throws Exception {
+        // the example's model and training sections, with its 3900-step schedule (the cosine rate depends on the total)
+        String yaml = java.nio.file.Files.readString(java.nio.file.Path.of("..", "examples", "u1-8x8-multiscale.yaml")).replace("steps: 500", "steps: 3900");
+        RunConfig cfg = RunConfig.parse(yaml, "u1-8x8-multiscale.yaml");
+        assertTrue(cfg.training().steps() == 3900 && cfg.theory().beta() == 4.0, "the example's settings: " + cfg.training());
+        Theory theory = cfg.theory();
+        double logZ = theory.exactLogZ();
+        Module model = TrainedModel.build(cfg);                      // init stream seed + 1, as gaugeflow train
         StringBuilder log = new StringBuilder();
         double best = Double.POSITIVE_INFINITY;
         double maxGrad = 0;
-        try (ReverseKlTrainer<MultiscaleModel> trainer = new ReverseKlTrainer<>(model, U1.INSTANCE, lattice, action, config)) {
+        try (ReverseKlTrainer<?> trainer = ReverseKlTrainer.forModel(model, theory, cfg.training())) {
             for (int step = 1; step <= STEPS; step++) {
                 maxGrad = Math.max(maxGrad, trainer.trainStep().gradNorm());
                 if (step % EVAL_EVERY != 0) continue;
                 double kl;
-                try (PointerScope scope = new PointerScope(); Rng eval = new Rng(987_654, o)) {
-                    kl = ReverseKl.evaluate(model, U1.INSTANCE, lattice, action, EVAL_SAMPLES, 512, eval).klMinusLogZ() + logZ;
+                try (PointerScope scope = new PointerScope(); Rng eval = new Rng(987_654, cfg.options())) {
+                    kl = ModelEvaluation.run((Density) model, theory, EVAL_SAMPLES, 512, eval).stats().kl(logZ);
                 }
                 best = Math.min(best, kl);
                 log.append(String.format(" %d: %.3f", step, kl));
