@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Seeds: the model's initial weights come from {@code training.seed + 1}, the training samples from
  * {@code training.seed}, the final evaluation from {@code training.seed + 2}.
+ *
+ * <p>Data-parallel ({@link Parallelism#dataParallel}, docs/distributed.md): every rank builds the run, rank 0's
+ * parameters (and on a resume its whole checkpoint, read by rank 0 and broadcast) are copied to the others, and the
+ * ranks take the same steps on shards of the global batch. Rank 0 alone touches the folder: it checks it, writes
+ * config.yaml, metrics, checkpoints, held-out evaluations and the summary ({@link #writer()}); a time budget is
+ * decided by rank 0's clock, so every rank stops after the same step.
  */
 public final class TrainingRun implements AutoCloseable {
     /** The summary file of a finished run. */
@@ -56,22 +62,25 @@ public final class TrainingRun implements AutoCloseable {
     private final Module model;
     private final ReverseKlTrainer<?> trainer;
     private final TrainingMetrics metrics;
+    private final Parallelism parallelism;
     private final double exactLogZ;
     private final java.util.List<String> heldout = new java.util.ArrayList<>();
+    private final java.util.List<AutoCloseable> alsoClose = new java.util.ArrayList<>();
     private double seconds;
     private double bestLoss = Double.POSITIVE_INFINITY;
     private long bestStep = -1;
 
     private TrainingRun(Path dir, RunConfig config, Theory theory, TrainingConfig training, Module model,
-            TrainingMetrics metrics) {
+            TrainingMetrics metrics, Parallelism parallelism) {
         this.dir = dir;
         this.config = config;
         this.theory = theory;
         this.training = training;
         this.model = model;
         this.metrics = metrics;
+        this.parallelism = parallelism == null ? Parallelism.NONE : parallelism;
         this.exactLogZ = theory.exactLogZ();
-        this.trainer = ReverseKlTrainer.forModel(model, theory, training);
+        this.trainer = ReverseKlTrainer.forModel(model, theory, training, this.parallelism);
     }
 
     /**
@@ -79,12 +88,21 @@ public final class TrainingRun implements AutoCloseable {
      * {@code config} and writes {@code config.yaml}.
      */
     public static TrainingRun start(RunConfig config, Path dir) throws IOException {
-        if (Files.exists(dir.resolve(Checkpoint.ARCHIVE))) {
-            throw new IllegalArgumentException("out " + dir + ": already holds a checkpoint; expected a new folder, or --resume");
-        }
-        Files.createDirectories(dir);
-        AtomicFileWriter.write(dir.resolve(TrainedModel.CONFIG), config.text());
-        return new TrainingRun(dir, config, config.theory(), config.training(), TrainedModel.build(config), new TrainingMetrics());
+        return start(config, dir, Parallelism.NONE);
+    }
+
+    /** {@link #start(RunConfig, Path)} as one rank of a data-parallel run (rank 0 checks and writes the folder). */
+    public static TrainingRun start(RunConfig config, Path dir, Parallelism parallelism) throws IOException {
+        Action check = () -> {
+            if (Files.exists(dir.resolve(Checkpoint.ARCHIVE))) {
+                throw new IllegalArgumentException("out " + dir + ": already holds a checkpoint; expected a new folder, or --resume");
+            }
+            Files.createDirectories(dir);
+            AtomicFileWriter.write(dir.resolve(TrainedModel.CONFIG), config.text());
+        };
+        onWriter(parallelism, check);
+        return new TrainingRun(dir, config, config.theory(), config.training(), TrainedModel.build(config), new TrainingMetrics(),
+                parallelism);
     }
 
     /**
@@ -92,12 +110,36 @@ public final class TrainingRun implements AutoCloseable {
      * possibly with more steps): model, optimizer, sampling stream, step, metrics and seconds are restored.
      */
     public static TrainingRun resume(RunConfig config, Path dir) throws IOException {
-        if (!Files.isRegularFile(dir.resolve(Checkpoint.ARCHIVE))) {
-            throw new IllegalArgumentException("--resume: " + dir.resolve(Checkpoint.ARCHIVE) + " not found; expected a run folder with a checkpoint");
-        }
+        return resume(config, dir, Parallelism.NONE);
+    }
+
+    /**
+     * {@link #resume(RunConfig, Path)} as one rank of a data-parallel run: rank 0 reads the checkpoint and broadcasts
+     * it, every rank restores model and optimizer from it, and the parameters are broadcast from rank 0 again before
+     * the first step. The number of ranks may differ from the run's before: with the same number the run continues
+     * exactly, with another the remaining steps draw from other streams (docs/distributed.md, "Resume").
+     */
+    public static TrainingRun resume(RunConfig config, Path dir, Parallelism parallelism) throws IOException {
+        Parallelism par = parallelism == null ? Parallelism.NONE : parallelism;
+        Path archive = dir.resolve(Checkpoint.ARCHIVE);
+        byte[][] bytes = new byte[1][];
+        onWriter(par, () -> {
+            if (!Files.isRegularFile(archive)) {
+                throw new IllegalArgumentException("--resume: " + archive + " not found; expected a run folder with a checkpoint");
+            }
+            if (par.group() != null) bytes[0] = Files.readAllBytes(archive);
+        });
         TrainingRun run = new TrainingRun(dir, config, config.theory(), config.training(), TrainedModel.build(config),
-                new TrainingMetrics());
-        long at = Checkpoint.load(dir, run.trainer);
+                new TrainingMetrics(), par);
+        long at;
+        if (par.group() != null) {
+            byte[] all = par.group().broadcastBytes(bytes[0]);
+            at = Checkpoint.load(all, archive.toString(), run.trainer);
+            run.trainer.synchronizeRanks();
+        } else {
+            at = Checkpoint.load(dir, run.trainer);
+        }
+        if (!par.writer()) return run;
         TrainingMetrics kept = TrainingMetrics.read(dir.resolve(TrainingMetrics.FILE), at);
         kept.rows().forEach(run.metrics::add);
         Path side = dir.resolve(Checkpoint.SIDECAR);
@@ -117,14 +159,54 @@ public final class TrainingRun implements AutoCloseable {
                 run.bestLoss = b.path("heldout_loss").asDouble(Double.POSITIVE_INFINITY);
             }
         }
-        LOG.info("resuming {} at step {} of {}", dir, at, config.training().steps());
+        LOG.info("resuming {} at step {} of {} ({})", dir, at, config.training().steps(), par.describe());
+        if (Files.exists(side)) {
+            var before = JSON.readTree(side.toFile());
+            String was = before.path("sampling").asText("sequential");
+            if (!was.equals(par.describe())) {
+                LOG.warn("{} was trained {} and resumes {}: the samples of the remaining steps come from other streams than "
+                        + "an uninterrupted run's (statistically equivalent, not identical)", dir, was, par.describe());
+            }
+        }
         return run;
+    }
+
+    /** Runs {@code action} on the writer (rank 0), its failure raised on every rank. */
+    private static void onWriter(Parallelism par, Action action) throws IOException {
+        if (par.group() != null) {
+            par.group().onRank0(action::run);
+            return;
+        }
+        try {
+            action.run();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Work on the run folder. */
+    @FunctionalInterface
+    private interface Action {
+        void run() throws Exception;
     }
 
     /** A run of an already built model without a folder (nothing is written). */
     public static TrainingRun inMemory(Module model, Theory theory, TrainingConfig training) {
-        return new TrainingRun(null, null, theory, training, model, new TrainingMetrics());
+        return inMemory(model, theory, training, Parallelism.NONE);
     }
+
+    /** {@link #inMemory(Module, Theory, TrainingConfig)} drawing and combining batches as {@code parallelism} says. */
+    public static TrainingRun inMemory(Module model, Theory theory, TrainingConfig training, Parallelism parallelism) {
+        return new TrainingRun(null, null, theory, training, model, new TrainingMetrics(), parallelism);
+    }
+
+    /** Whether this process writes the run folder and the summary (rank 0, or the only process). */
+    public boolean writer() { return parallelism.writer(); }
+
+    /** How the run draws batches and combines gradients. */
+    public Parallelism parallelism() { return parallelism; }
 
     /** The model being trained (a Module and a Density). */
     public Module model() { return model; }
@@ -155,22 +237,49 @@ public final class TrainingRun implements AutoCloseable {
      * writing checkpoints; {@code listener} (may be null) is told after each step.
      */
     public void train(Listener listener) throws IOException {
+        DataParallel group = parallelism.group();
+        try {
+            trainLoop(listener);
+        } catch (IOException | RuntimeException | Error e) {
+            if (group != null) group.reportFailure(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            throw e;
+        }
+    }
+
+    private void trainLoop(Listener listener) throws IOException {
         long ckEvery = config != null ? config.checkpointInterval() : Long.MAX_VALUE;
+        DataParallel group = parallelism.group();
+        boolean writes = dir != null && writer();
+        if (group != null && training.maxSeconds() > 0) {
+            try {
+                seconds = group.allreduceSum(new double[] {writer() ? seconds : 0})[0];
+            } catch (RuntimeException e) {
+                throw group.failure("the start of training (time budget)", e);
+            }
+        }
         while (!done()) {
             long t0 = System.nanoTime();
             ReverseKlTrainer.StepResult r = trainer.trainStep();
             seconds += (System.nanoTime() - t0) / 1e9;
+            if (group != null && training.maxSeconds() > 0) {
+                // the budget is decided by rank 0's clock, so that every rank stops after the same step
+                try {
+                    seconds = group.allreduceSum(new double[] {writer() ? seconds : 0})[0];
+                } catch (RuntimeException e) {
+                    throw group.failure("step " + r.step() + " (time budget)", e);
+                }
+            }
             boolean last = done();
             if (r.step() % training.metricsInterval() == 0 || last) {
                 ReweightingStats st = r.stats();
                 metrics.add(new TrainingMetrics.Row(r.step(), st.loss(), st.lossError(), st.klWith(exactLogZ), st.ess(),
                         st.logZ(), st.logZError(), r.lr(), r.gradNorm(), seconds));
             }
-            if (config != null && config.heldoutEvery() > 0 && (r.step() % config.heldoutEvery() == 0 || last)) heldout();
-            if (dir != null && (r.step() % ckEvery == 0 || last)) checkpoint();
+            if (writer() && config != null && config.heldoutEvery() > 0 && (r.step() % config.heldoutEvery() == 0 || last)) heldout();
+            if (writes && (r.step() % ckEvery == 0 || last)) checkpoint();
             if (listener != null) listener.afterStep(r, seconds);
         }
-        if (dir != null && !Files.exists(dir.resolve(Checkpoint.ARCHIVE))) checkpoint();
+        if (writes && !Files.exists(dir.resolve(Checkpoint.ARCHIVE))) checkpoint();
     }
 
     /**
@@ -217,6 +326,8 @@ public final class TrainingRun implements AutoCloseable {
         n.put("init_seed", training.seed() + 1);
         n.put("seconds", seconds);
         n.put("parameters", trainer.parameterCount());
+        n.put("sampling", parallelism.describe());
+        n.put("ranks", parallelism.processes());
         if (config != null) {
             n.put("model_type", config.modelType());
             n.set("config", config.tree());
@@ -237,6 +348,7 @@ public final class TrainingRun implements AutoCloseable {
      */
     public Map<String, Object> finish() throws IOException {
         if (config == null) throw new IllegalStateException("finish: a run without a configuration; use evaluate");
+        if (!writer()) throw new IllegalStateException("finish: rank " + parallelism.rank() + " of a data-parallel run; rank 0 evaluates and writes the summary");
         ModelEvaluation ev = evaluate(config.evalSamples(), config.evalBatch(), training.seed() + 2);
         ReweightingStats st = ev.stats();
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -256,6 +368,7 @@ public final class TrainingRun implements AutoCloseable {
         summary.put("model", config.modelType());
         summary.put("seed", training.seed());
         summary.put("threads", TorchRuntime.threads());
+        summary.put("ranks", parallelism.processes());
         if (bestStep >= 0) {
             Map<String, Object> best = new LinkedHashMap<>();
             best.put("step", bestStep);
@@ -267,5 +380,17 @@ public final class TrainingRun implements AutoCloseable {
         return summary;
     }
 
-    @Override public void close() { trainer.close(); }
+    /** Closes {@code resource} (e.g. the process group of a data-parallel run) when this run is closed. */
+    public void closeAlso(AutoCloseable resource) { alsoClose.add(resource); }
+
+    @Override public void close() {
+        trainer.close();
+        for (AutoCloseable c : alsoClose) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", c, e.getMessage());
+            }
+        }
+    }
 }
