@@ -76,6 +76,11 @@ public final class DistributedGroup implements AutoCloseable {
      * tensors live on CUDA devices (an NCCL backend is added for them).
      */
     public static DistributedGroup join(DistributedContext context, DistributedOptions options, boolean cuda) {
+        return join(context, options, cuda, "group_" + JOINED.getAndIncrement());
+    }
+
+    /** {@link #join(DistributedContext, DistributedOptions, boolean)} with the store keys under {@code name}. */
+    static DistributedGroup join(DistributedContext context, DistributedOptions options, boolean cuda, String name) {
         if (!context.distributed()) throw new IllegalArgumentException("process group of a single process: expected WORLD_SIZE > 1");
         Milliseconds timeout = new Milliseconds(options.timeout().toMillis());
         String where = context.masterAddr() + ":" + context.masterPort();
@@ -90,7 +95,7 @@ public final class DistributedGroup implements AutoCloseable {
             so.waitWorkers(false);
             so.timeout(timeout);
             tcp = new TCPStore(context.masterAddr(), so);
-            store = new PrefixStore("gaugeflow/attempt_" + context.restartCount() + "/group_" + JOINED.getAndIncrement(), tcp);
+            store = new PrefixStore("gaugeflow/attempt_" + context.restartCount() + "/" + name, tcp);
             ProcessGroupGloo.Options go = ProcessGroupGloo.Options.create(timeout);
             for (org.bytedeco.pytorch.gloo.Device d : glooDevices(context)) go.devices().push_back(d);
             gloo = new ProcessGroupGloo(store, context.rank(), context.worldSize(), go);
