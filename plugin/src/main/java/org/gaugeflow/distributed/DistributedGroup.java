@@ -116,7 +116,7 @@ public final class DistributedGroup implements AutoCloseable {
         } else {
             pg.setDefaultBackend(ProcessGroup.BackendType.GLOO);
         }
-        LOG.info("joined {} ({}{})", context.describe(), "gloo", cuda ? " + nccl" : "");
+        LOG.debug("joined {} ({}{})", context.describe(), "gloo", cuda ? " + nccl" : "");
         return new DistributedGroup(context, options, tcp, store, gloo, nccl, pg);
     }
 

@@ -48,7 +48,8 @@ public final class LocalLauncher {
      * @param timeout           the workers' collective timeout (how long survivors may take to stop after a failure)
      * @param hostStore         whether to host a rendezvous store (training: yes; independent replicas: no)
      * @param env               more environment variables for every worker
-     * @param logDir            where each worker's stdout and stderr go (rank-R.out, rank-R.err); null: this process's
+     * @param logDir            where each worker's stdout and stderr go (rank-R.out, rank-R.err); null: copied to this
+     *                          process's System.out and System.err
      */
     public record Spec(int processes, String mainClass, List<String> args, int threadsPerProcess, Duration timeout,
                        boolean hostStore, Map<String, String> env, Path logDir) {
@@ -99,6 +100,7 @@ public final class LocalLauncher {
             port = store.getPort() & 0xFFFF;
         }
         List<Process> procs = new ArrayList<>();
+        List<Thread> pumps = new ArrayList<>();
         Thread killer = new Thread(() -> procs.forEach(Process::destroyForcibly), "gaugeflow-launcher-cleanup");
         Runtime.getRuntime().addShutdownHook(killer);
         try {
@@ -111,13 +113,18 @@ public final class LocalLauncher {
                 if (spec.logDir() != null) {
                     pb.redirectOutput(spec.logDir().resolve("rank-" + r + ".out").toFile());
                     pb.redirectError(spec.logDir().resolve("rank-" + r + ".err").toFile());
-                } else {
-                    pb.inheritIO();
                 }
-                procs.add(pb.start());
+                Process p = pb.start();
+                procs.add(p);
+                if (spec.logDir() == null) {
+                    pumps.add(pump(p.getInputStream(), System.out, "rank-" + r + "-out"));
+                    pumps.add(pump(p.getErrorStream(), System.err, "rank-" + r + "-err"));
+                }
             }
-            LOG.info("started {} workers of {} (pids {})", spec.processes(), spec.mainClass(), procs.stream().map(Process::pid).toList());
-            return watch(spec, procs, t0);
+            LOG.debug("started {} workers of {} (pids {})", spec.processes(), spec.mainClass(), procs.stream().map(Process::pid).toList());
+            Outcome o = watch(spec, procs, t0);
+            for (Thread t : pumps) t.join(5_000);
+            return o;
         } finally {
             for (Process p : procs) if (p.isAlive()) p.destroyForcibly();
             try {
@@ -127,6 +134,30 @@ public final class LocalLauncher {
             }
             if (store != null) store.close();
         }
+    }
+
+    /**
+     * Copies a worker's output to this process's stream (through System.out and System.err rather than the file
+     * descriptors, so that whatever captures this process's output captures the workers' too).
+     */
+    private static Thread pump(java.io.InputStream in, java.io.PrintStream out, String name) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try (in) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    synchronized (out) {
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
+                }
+            } catch (IOException e) {
+                // the worker is gone
+            }
+        }, "gaugeflow-launcher-" + name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private static Outcome watch(Spec spec, List<Process> procs, long t0) throws InterruptedException {
