@@ -44,6 +44,8 @@ public final class DistributedGroup implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedGroup.class);
     private static final String FAILED = "failed/";
     private static final String SEEN = "seen/";
+    /** Where each surviving rank records its one-line diagnosis (the launcher reports it). */
+    static final String DIAGNOSIS = "diagnosis/";
     /** The longest wait for the other ranks' failure reports. */
     private static final long GRACE_MS = 5_000;
     /** Groups joined by this process so far: each gets its own key prefix in the store. */
@@ -173,11 +175,21 @@ public final class DistributedGroup implements AutoCloseable {
     public synchronized RankFailureException failure(String during, Throwable cause) {
         if (diagnosed != null) return diagnosed;
         if (cause instanceof RankFailureException r) return diagnosed = r;
+        diagnosed = diagnose(during, cause);
+        try {
+            store.set(DIAGNOSIS + rank(), bytes(diagnosed.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.debug("could not record the diagnosis of rank {}: {}", rank(), firstLine(e));
+        }
+        return diagnosed;
+    }
+
+    private RankFailureException diagnose(String during, Throwable cause) {
         String msg = firstLine(cause);
         int me = rank();
         if (!looksLikeCommunication(msg)) {
             reportFailure(msg);
-            return diagnosed = new RankFailureException(List.of(me),
+            return new RankFailureException(List.of(me),
                     "rank " + me + " failed during " + during + ": " + msg, cause);
         }
         Map<Integer, String> failed = new TreeMap<>();
@@ -201,25 +213,25 @@ public final class DistributedGroup implements AutoCloseable {
         } catch (RuntimeException storeGone) {
             // the store does not answer: its host is gone
             if (context.agentStore()) {
-                return diagnosed = new RankFailureException(List.of(), "rank " + me + " stops during " + during + ": a collective failed ("
+                return new RankFailureException(List.of(), "rank " + me + " stops during " + during + ": a collective failed ("
                         + msg + ") and the launcher's store at " + context.masterAddr() + ":" + context.masterPort()
                         + " does not answer (launcher gone?)", cause);
             }
-            return diagnosed = new RankFailureException(List.of(0), "rank 0 (host of the rendezvous store) died or hung during "
+            return new RankFailureException(List.of(0), "rank 0 (host of the rendezvous store) died or hung during "
                     + during + "; rank " + me + " stops (" + msg + ")", cause);
         }
         if (!failed.isEmpty()) {
             var first = failed.entrySet().iterator().next();
-            return diagnosed = new RankFailureException(List.copyOf(failed.keySet()), "rank " + first.getKey() + " failed ("
+            return new RankFailureException(List.copyOf(failed.keySet()), "rank " + first.getKey() + " failed ("
                     + first.getValue() + "); rank " + me + " stops during " + during, cause);
         }
         if (!missing.isEmpty()) {
             String who = missing.size() == 1 ? "rank " + missing.get(0) : "ranks " + join(missing);
-            return diagnosed = new RankFailureException(missing, who + " stopped responding (died or hung) during " + during
+            return new RankFailureException(missing, who + " stopped responding (died or hung) during " + during
                     + "; rank " + me + " stops (" + msg + ")", cause);
         }
-        return diagnosed = new RankFailureException(List.of(), "a collective failed on every rank during " + during
-                + " (network?); rank " + me + " stops (" + msg + ")", cause);
+        return new RankFailureException(List.of(), "the other ranks gave up on rank " + me + " during " + during
+                + " (was it stopped, too slow, or did the network fail?); rank " + me + " stops (" + msg + ")", cause);
     }
 
     /** Tells the other ranks that this rank fails with {@code message} (first report only; best effort). */

@@ -124,6 +124,11 @@ public final class LocalLauncher {
             LOG.debug("started {} workers of {} (pids {})", spec.processes(), spec.mainClass(), procs.stream().map(Process::pid).toList());
             Outcome o = watch(spec, procs, t0);
             for (Thread t : pumps) t.join(5_000);
+            if (!o.succeeded() && store != null && !(o.exitCodes()[o.failedRank()] > 128)) {
+                // the first rank to end was not killed: the survivors' own diagnosis names the culprit better
+                String d = diagnosis(store);
+                if (d != null) o = new Outcome(o.exitCodes(), o.failedRank(), d + " [" + o.message() + "]", o.seconds());
+            }
             return o;
         } finally {
             for (Process p : procs) if (p.isAlive()) p.destroyForcibly();
@@ -133,6 +138,24 @@ public final class LocalLauncher {
                 // the hook runs anyway
             }
             if (store != null) store.close();
+        }
+    }
+
+    /** The first diagnosis a failed rank recorded in the store (null: none, or the store cannot list its keys). */
+    private static String diagnosis(TCPStore store) {
+        try {
+            var keys = store.listKeys();
+            List<String> found = new ArrayList<>();
+            for (long i = 0; i < keys.size(); i++) {
+                String k = keys.get(i).getString();
+                if (k.contains("/" + DistributedGroup.DIAGNOSIS)) found.add(k);
+            }
+            if (found.isEmpty()) return null;
+            java.util.Collections.sort(found);
+            return new String(store.get(found.get(0)).get(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            LOG.debug("no diagnosis from the store: {}", e.getMessage());
+            return null;
         }
     }
 
