@@ -14,6 +14,7 @@ import org.gaugeflow.distributed.DistributedOptions;
 import org.gaugeflow.distributed.DistributedTraining;
 import org.gaugeflow.distributed.LocalLauncher;
 import org.gaugeflow.tensor.TorchRuntime;
+import org.gaugeflow.io.RunFolder;
 import org.gaugeflow.training.RunConfig;
 import org.gaugeflow.training.TrainingRun;
 import picocli.CommandLine;
@@ -23,10 +24,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code gaugeflow train CONFIG.yaml --out DIR [--steps N] [--budget-seconds S] [--resume] [--nproc N]}: reverse-KL
- * training (Eq. (3)) of the configured model by {@link TrainingRun}; prints the summary and draws DIR/training.png
- * (docs/training.md). With {@code --nproc N} the library's {@link LocalLauncher} starts N data-parallel workers of this
- * command; a process started by it, by torchrun or by srun is one rank ({@link DistributedTraining}; docs/distributed.md).
+ * {@code gaugeflow train CONFIG.yaml --out DIR [--steps N] [--budget-seconds S] [--resume | --overwrite]
+ * [--memory-limit SIZE] [--nproc N]}: reverse-KL training (Eq. (3)) of the configured model by {@link TrainingRun} in the
+ * run folder DIR; prints the summary and draws DIR/training.png (docs/training.md). With {@code --nproc N} the library's
+ * {@link LocalLauncher} starts N data-parallel workers of this command; a process started by it, by torchrun or by srun
+ * is one rank ({@link DistributedTraining}; docs/distributed.md).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a flow model by reverse KL (see docs/training.md).")
 final class TrainCommand implements Callable<Integer> {
@@ -43,8 +45,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--budget-seconds", paramLabel = "S", description = "Stop training after S seconds (overrides training.max_seconds; evaluation not counted).")
     Double budgetSeconds;
 
-    @Option(names = "--resume", description = "Continue from DIR's checkpoint.")
-    boolean resume;
+    @Mixin SharedOptions.Existing existing;
+
+    @Mixin SharedOptions.MemoryLimit memoryLimit;
 
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
@@ -73,6 +76,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         threads.apply();
+        memoryLimit.apply();
+        RunFolder.Mode mode = existing.mode();
         DistributedContext ctx = DistributedContext.fromEnvironment();
         DistributedOptions dopts = distributedOptions();
         if (nproc != null) {
@@ -92,9 +97,9 @@ final class TrainCommand implements Callable<Integer> {
             if (!(budgetSeconds >= 0)) throw new IllegalArgumentException("--budget-seconds " + budgetSeconds + ": expected >= 0");
             cfg = cfg.withMaxSeconds(budgetSeconds);
         }
-        if (ctx.distributed()) return rank(cfg, ctx, dopts);
+        if (ctx.distributed()) return rank(cfg, mode, ctx, dopts);
         final long every = cfg.training().metricsInterval();
-        try (TrainingRun run = resume ? TrainingRun.resume(cfg, out) : TrainingRun.start(cfg, out)) {
+        try (TrainingRun run = TrainingRun.open(cfg, out, mode)) {
             try (ProgressBar bar = quiet ? null : Progress.bar("train", cfg.training().steps(), " step")) {
                 if (bar != null) bar.stepTo(run.step());
                 run.train((r, seconds) -> {
@@ -147,10 +152,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** One rank of a data-parallel run: rank 0 shows progress, draws the plot and prints the summary. */
-    private int rank(RunConfig cfg, DistributedContext ctx, DistributedOptions dopts) throws Exception {
+    private int rank(RunConfig cfg, RunFolder.Mode mode, DistributedContext ctx, DistributedOptions dopts) throws Exception {
         boolean lead = ctx.rank() == 0;
         final long every = cfg.training().metricsInterval();
-        try (TrainingRun run = DistributedTraining.open(cfg, out, resume, ctx, dopts)) {
+        try (TrainingRun run = DistributedTraining.open(cfg, out, mode, ctx, dopts)) {
             try (ProgressBar bar = quiet || !lead ? null : Progress.bar("train x" + ctx.worldSize(), cfg.training().steps(), " step")) {
                 if (bar != null) bar.stepTo(run.step());
                 run.train((r, seconds) -> {

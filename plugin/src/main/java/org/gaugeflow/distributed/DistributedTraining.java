@@ -2,6 +2,7 @@ package org.gaugeflow.distributed;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.gaugeflow.io.RunFolder;
 import org.gaugeflow.training.Parallelism;
 import org.gaugeflow.training.RunConfig;
 import org.gaugeflow.training.TrainingRun;
@@ -29,11 +30,20 @@ public final class DistributedTraining {
      */
     public static TrainingRun open(RunConfig config, Path dir, boolean resume, DistributedContext context,
             DistributedOptions options) throws IOException {
+        return open(config, dir, resume ? RunFolder.Mode.RESUME : RunFolder.Mode.NEW, context, options);
+    }
+
+    /**
+     * Joins the group and opens the run folder {@code dir} with {@code mode} ({@link TrainingRun#open}: rank 0 alone
+     * locks and checks it); the run owns the group and closes it.
+     */
+    public static TrainingRun open(RunConfig config, Path dir, RunFolder.Mode mode, DistributedContext context,
+            DistributedOptions options) throws IOException {
         RunConfig cfg = forRank(config, context);
         C10dDataParallel dp = C10dDataParallel.join(context, options, cfg.options().isCuda());
         try {
             Parallelism par = Parallelism.dataParallel(dp);
-            TrainingRun run = resume ? TrainingRun.resume(cfg, dir, par) : TrainingRun.start(cfg, dir, par);
+            TrainingRun run = TrainingRun.open(cfg, dir, mode, par);
             run.closeAlso(dp);
             return run;
         } catch (IOException | RuntimeException | Error e) {

@@ -8,9 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.bytedeco.pytorch.Module;
 import org.gaugeflow.flow.Density;
 import org.gaugeflow.io.AtomicFileWriter;
+import org.gaugeflow.io.RunFolder;
+import org.gaugeflow.memory.MemoryEstimate;
 import org.gaugeflow.model.TrainedModel;
 import org.gaugeflow.physics.Theory;
 import org.gaugeflow.tensor.Rng;
@@ -31,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * degrades late still holds its best model ({@link TrainedModel#load} uses it unless told otherwise).
  * Without a folder ({@link #inMemory}) nothing is written: the experiments train many models that way.
  *
+ * <p>The folder is a {@link RunFolder}: locked while the run lasts, with {@code run.json} recording the effective
+ * configuration ({@link RunConfig#effective}). A resume must give the same configuration except for the keys in
+ * {@link #MAY_CHANGE}. Before anything is built the memory the run needs is estimated and checked
+ * ({@link MemoryEstimate#training}).
+ *
  * <p>Seeds: the model's initial weights come from {@code training.seed + 1}, the training samples from
  * {@code training.seed}, the final evaluation from {@code training.seed + 2}.
  *
@@ -49,6 +57,17 @@ public final class TrainingRun implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
 
+    /**
+     * The configuration keys that may change when a run is resumed: the length of the run ({@code steps},
+     * {@code max_seconds}: extending a run is what resume is for; note that the cosine and step learning-rate
+     * schedules are functions of {@code steps}, so the rate from the resume point on follows the new total) and the
+     * keys that change no trained weight ({@code checkpoint_interval}, and the final evaluation's {@code eval_samples}
+     * and {@code eval_batch}). Everything else (theory, model, batch, learning rates, seed, precision, device,
+     * estimator, metrics interval) is fixed for the run.
+     */
+    public static final Set<String> MAY_CHANGE = Set.of("training.steps", "training.max_seconds",
+            "training.checkpoint_interval", "training.eval_samples", "training.eval_batch");
+
     /** Told after every step, with the training seconds so far (for progress bars and training curves). */
     @FunctionalInterface
     public interface Listener {
@@ -56,6 +75,7 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     private final Path dir;
+    private final RunFolder folder;
     private final RunConfig config;
     private final Theory theory;
     private final TrainingConfig training;
@@ -70,8 +90,9 @@ public final class TrainingRun implements AutoCloseable {
     private double bestLoss = Double.POSITIVE_INFINITY;
     private long bestStep = -1;
 
-    private TrainingRun(Path dir, RunConfig config, Theory theory, TrainingConfig training, Module model,
+    private TrainingRun(RunFolder folder, Path dir, RunConfig config, Theory theory, TrainingConfig training, Module model,
             TrainingMetrics metrics, Parallelism parallelism) {
+        this.folder = folder;
         this.dir = dir;
         this.config = config;
         this.theory = theory;
@@ -83,34 +104,22 @@ public final class TrainingRun implements AutoCloseable {
         this.trainer = ReverseKlTrainer.forModel(model, theory, training, this.parallelism);
     }
 
-    /**
-     * A new run in {@code dir} (created if missing; it must not hold a checkpoint): builds the model of
-     * {@code config} and writes {@code config.yaml}.
-     */
+    /** A new run in {@code dir} (missing or empty): {@link #open} with {@link RunFolder.Mode#NEW}. */
     public static TrainingRun start(RunConfig config, Path dir) throws IOException {
-        return start(config, dir, Parallelism.NONE);
+        return open(config, dir, RunFolder.Mode.NEW);
     }
 
     /** {@link #start(RunConfig, Path)} as one rank of a data-parallel run (rank 0 checks and writes the folder). */
     public static TrainingRun start(RunConfig config, Path dir, Parallelism parallelism) throws IOException {
-        Action check = () -> {
-            if (Files.exists(dir.resolve(Checkpoint.ARCHIVE))) {
-                throw new IllegalArgumentException("out " + dir + ": already holds a checkpoint; expected a new folder, or --resume");
-            }
-            Files.createDirectories(dir);
-            AtomicFileWriter.write(dir.resolve(TrainedModel.CONFIG), config.text());
-        };
-        onWriter(parallelism, check);
-        return new TrainingRun(dir, config, config.theory(), config.training(), TrainedModel.build(config), new TrainingMetrics(),
-                parallelism);
+        return open(config, dir, RunFolder.Mode.NEW, parallelism);
     }
 
     /**
-     * Continues the run in {@code dir} from its checkpoint, with {@code config} (the folder's own configuration,
-     * possibly with more steps): model, optimizer, sampling stream, step, metrics and seconds are restored.
+     * Continues the run in {@code dir} from its checkpoint: {@link #open} with {@link RunFolder.Mode#RESUME}.
+     * {@code config} must be the recorded one except for {@link #MAY_CHANGE} (e.g. more steps).
      */
     public static TrainingRun resume(RunConfig config, Path dir) throws IOException {
-        return resume(config, dir, Parallelism.NONE);
+        return open(config, dir, RunFolder.Mode.RESUME);
     }
 
     /**
@@ -120,55 +129,131 @@ public final class TrainingRun implements AutoCloseable {
      * exactly, with another the remaining steps draw from other streams (docs/distributed.md, "Resume").
      */
     public static TrainingRun resume(RunConfig config, Path dir, Parallelism parallelism) throws IOException {
+        return open(config, dir, RunFolder.Mode.RESUME, parallelism);
+    }
+
+    /**
+     * Opens the run folder {@code dir} for {@code config}: checks the memory estimate, locks the folder and applies
+     * {@code mode} to what it holds ({@link RunFolder}). A folder with a checkpoint is resumed (model, optimizer,
+     * sampling stream, step, metrics and seconds restored); otherwise the model is built and {@code config.yaml}
+     * written. The run holds the folder's lock until {@link #close}.
+     */
+    public static TrainingRun open(RunConfig config, Path dir, RunFolder.Mode mode) throws IOException {
+        return open(config, dir, mode, Parallelism.NONE);
+    }
+
+    /**
+     * {@link #open(RunConfig, Path, RunFolder.Mode)} as one rank of a data-parallel run: rank 0 alone locks and checks
+     * the folder, writes config.yaml or reads the checkpoint, whose bytes it broadcasts to the other ranks; a failure
+     * on rank 0 is raised on every rank.
+     */
+    public static TrainingRun open(RunConfig config, Path dir, RunFolder.Mode mode, Parallelism parallelism) throws IOException {
         Parallelism par = parallelism == null ? Parallelism.NONE : parallelism;
+        MemoryEstimate.training(config).require();
+        Module model = TrainedModel.build(config);
         Path archive = dir.resolve(Checkpoint.ARCHIVE);
-        byte[][] bytes = new byte[1][];
+        RunFolder[] opened = new RunFolder[1];
+        byte[][] archiveBytes = new byte[1][];
+        boolean[] resuming = new boolean[1];
         onWriter(par, () -> {
-            if (!Files.isRegularFile(archive)) {
-                throw new IllegalArgumentException("--resume: " + archive + " not found; expected a run folder with a checkpoint");
+            RunFolder folder = RunFolder.open(dir, new RunFolder.Request("train", config.effective(), seeds(config), mode, MAY_CHANGE));
+            opened[0] = folder;
+            try {
+                resuming[0] = !folder.fresh() && Files.isRegularFile(archive);
+                if (!resuming[0]) {
+                    if (!folder.fresh()) LOG.info("{}: no checkpoint yet; starting the run from step 0", dir);
+                    AtomicFileWriter.write(dir.resolve(TrainedModel.CONFIG), config.text());
+                } else if (par.group() != null) {
+                    archiveBytes[0] = Files.readAllBytes(archive);
+                }
+            } catch (IOException | RuntimeException e) {
+                opened[0] = null;
+                folder.close();
+                throw e;
             }
-            if (par.group() != null) bytes[0] = Files.readAllBytes(archive);
         });
-        TrainingRun run = new TrainingRun(dir, config, config.theory(), config.training(), TrainedModel.build(config),
-                new TrainingMetrics(), par);
-        long at;
-        if (par.group() != null) {
-            byte[] all = par.group().broadcastBytes(bytes[0]);
-            at = Checkpoint.load(all, archive.toString(), run.trainer);
-            run.trainer.synchronizeRanks();
-        } else {
-            at = Checkpoint.load(dir, run.trainer);
+        RunFolder folder = opened[0];
+        TrainingRun run = null;
+        try {
+            run = new TrainingRun(folder, dir, config, config.theory(), config.training(), model, new TrainingMetrics(), par);
+            boolean resume;
+            long at = 0;
+            if (par.group() != null) {
+                byte[] all = par.group().broadcastBytes(archiveBytes[0] == null ? new byte[0] : archiveBytes[0]);
+                resume = all.length > 0;                                      // an archive is never empty
+                if (resume) {
+                    at = Checkpoint.load(all, archive.toString(), run.trainer);
+                    run.trainer.synchronizeRanks();
+                }
+            } else {
+                resume = resuming[0];
+                if (resume) at = Checkpoint.load(dir, run.trainer);
+            }
+            if (!par.writer()) return run;
+            if (resume) {
+                TrainingMetrics kept = TrainingMetrics.read(dir.resolve(TrainingMetrics.FILE), at);
+                kept.rows().forEach(run.metrics::add);
+                Path side = dir.resolve(Checkpoint.SIDECAR);
+                if (Files.exists(side)) {
+                    var before = JSON.readTree(side.toFile());
+                    run.seconds = before.path("seconds").asDouble(0);
+                    String was = before.path("sampling").asText("sequential");
+                    if (!was.equals(par.describe())) {
+                        LOG.warn("{} was trained {} and resumes {}: the samples of the remaining steps come from other streams "
+                                + "than an uninterrupted run's (statistically equivalent, not identical)", dir, was, par.describe());
+                    }
+                }
+                run.restoreHeldout(at);
+                LOG.info("resuming {} at step {} of {} ({})", dir, at, config.training().steps(), par.describe());
+                warnAboutScheduleChange(folder, config);
+            }
+            folder.markStarted();
+            return run;
+        } catch (IOException | RuntimeException e) {
+            if (run != null) run.trainer.close();
+            if (folder != null) folder.close();
+            throw e;
         }
-        if (!par.writer()) return run;
-        TrainingMetrics kept = TrainingMetrics.read(dir.resolve(TrainingMetrics.FILE), at);
-        kept.rows().forEach(run.metrics::add);
-        Path side = dir.resolve(Checkpoint.SIDECAR);
-        if (Files.exists(side)) run.seconds = JSON.readTree(side.toFile()).path("seconds").asDouble(0);
+    }
+
+    private static Map<String, Object> seeds(RunConfig config) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("sampling", config.training().seed());
+        s.put("initial_weights", config.training().seed() + 1);
+        s.put("final_evaluation", config.training().seed() + 2);
+        return s;
+    }
+
+    /** The learning rate of cosine and step schedules depends on the total steps: say so when a resume changed it. */
+    private static void warnAboutScheduleChange(RunFolder folder, RunConfig config) {
+        com.fasterxml.jackson.databind.JsonNode resumes = folder.record().path("resumes");
+        if (!resumes.isArray() || resumes.isEmpty()) return;
+        com.fasterxml.jackson.databind.JsonNode steps = resumes.get(resumes.size() - 1).path("changed").path("training.steps");
+        if (!steps.isMissingNode() && !config.training().schedule().kind().equals("constant")) {
+            LOG.warn("{}: training.steps {} -> {} with the {} learning-rate schedule: from the resume point on the rate "
+                    + "follows the new total, so the run differs from one started with {} steps", folder.dir(),
+                    steps.path("from").asText(), steps.path("to").asText(), config.training().schedule().kind(),
+                    steps.path("to").asText());
+        }
+    }
+
+    /** On resume: the held-out rows up to the checkpoint's step and the best model seen by then. */
+    private void restoreHeldout(long at) throws IOException {
         Path ho = dir.resolve(HELDOUT);
         if (Files.exists(ho)) {
             for (String line : Files.readAllLines(ho)) {
                 if (line.isBlank() || line.startsWith("step")) continue;
-                if (Long.parseLong(line.substring(0, line.indexOf(','))) <= at) run.heldout.add(line);
+                if (Long.parseLong(line.substring(0, line.indexOf(','))) <= at) heldout.add(line);
             }
         }
         Path best = dir.resolve(Checkpoint.BEST_SIDECAR);
         if (Files.exists(best)) {
             var b = JSON.readTree(best.toFile());
             if (b.path("step").asLong(-1) <= at) {
-                run.bestStep = b.path("step").asLong(-1);
-                run.bestLoss = b.path("heldout_loss").asDouble(Double.POSITIVE_INFINITY);
+                bestStep = b.path("step").asLong(-1);
+                bestLoss = b.path("heldout_loss").asDouble(Double.POSITIVE_INFINITY);
             }
         }
-        LOG.info("resuming {} at step {} of {} ({})", dir, at, config.training().steps(), par.describe());
-        if (Files.exists(side)) {
-            var before = JSON.readTree(side.toFile());
-            String was = before.path("sampling").asText("sequential");
-            if (!was.equals(par.describe())) {
-                LOG.warn("{} was trained {} and resumes {}: the samples of the remaining steps come from other streams than "
-                        + "an uninterrupted run's (statistically equivalent, not identical)", dir, was, par.describe());
-            }
-        }
-        return run;
     }
 
     /** Runs {@code action} on the writer (rank 0), its failure raised on every rank. */
@@ -199,7 +284,7 @@ public final class TrainingRun implements AutoCloseable {
 
     /** {@link #inMemory(Module, Theory, TrainingConfig)} drawing and combining batches as {@code parallelism} says. */
     public static TrainingRun inMemory(Module model, Theory theory, TrainingConfig training, Parallelism parallelism) {
-        return new TrainingRun(null, null, theory, training, model, new TrainingMetrics(), parallelism);
+        return new TrainingRun(null, null, null, theory, training, model, new TrainingMetrics(), parallelism);
     }
 
     /** Whether this process writes the run folder and the summary (rank 0, or the only process). */
@@ -383,14 +468,19 @@ public final class TrainingRun implements AutoCloseable {
     /** Closes {@code resource} (e.g. the process group of a data-parallel run) when this run is closed. */
     public void closeAlso(AutoCloseable resource) { alsoClose.add(resource); }
 
+    /** Closes the trainer and what {@link #closeAlso} added, and releases the run folder's lock. */
     @Override public void close() {
-        trainer.close();
-        for (AutoCloseable c : alsoClose) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("closing {}: {}", c, e.getMessage());
+        try {
+            trainer.close();
+            for (AutoCloseable c : alsoClose) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("closing {}: {}", c, e.getMessage());
+                }
             }
+        } finally {
+            if (folder != null) folder.close();
         }
     }
 }
