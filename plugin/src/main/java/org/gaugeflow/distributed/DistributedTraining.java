@@ -35,7 +35,8 @@ public final class DistributedTraining {
 
     /**
      * Joins the group and opens the run folder {@code dir} with {@code mode} ({@link TrainingRun#open}: rank 0 alone
-     * locks and checks it); the run owns the group and closes it.
+     * locks and checks it, recording {@code config} as given, not the rank's {@code cuda:LOCAL_RANK}); the run owns the
+     * group and closes it.
      */
     public static TrainingRun open(RunConfig config, Path dir, RunFolder.Mode mode, DistributedContext context,
             DistributedOptions options) throws IOException {
@@ -43,7 +44,7 @@ public final class DistributedTraining {
         C10dDataParallel dp = C10dDataParallel.join(context, options, cfg.options().isCuda());
         try {
             Parallelism par = Parallelism.dataParallel(dp);
-            TrainingRun run = TrainingRun.open(cfg, dir, mode, par);
+            TrainingRun run = TrainingRun.open(cfg, config, dir, mode, par);   // run.json records the device as given
             run.closeAlso(dp);
             return run;
         } catch (IOException | RuntimeException | Error e) {

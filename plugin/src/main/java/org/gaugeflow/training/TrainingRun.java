@@ -148,6 +148,21 @@ public final class TrainingRun implements AutoCloseable {
      * on rank 0 is raised on every rank.
      */
     public static TrainingRun open(RunConfig config, Path dir, RunFolder.Mode mode, Parallelism parallelism) throws IOException {
+        return open(config, config, dir, mode, parallelism);
+    }
+
+    /**
+     * {@link #open(RunConfig, Path, RunFolder.Mode, Parallelism)} for a rank whose configuration {@code config} differs
+     * from the one the run was given, {@code given}, only in its device (a CUDA rank's {@code cuda:LOCAL_RANK}):
+     * the folder records and compares {@code given}, so that the same run can be resumed with another number of ranks
+     * or by a single process.
+     */
+    public static TrainingRun open(RunConfig config, RunConfig given, Path dir, RunFolder.Mode mode, Parallelism parallelism)
+            throws IOException {
+        Map<String, Object> recorded = given.effective();
+        if (!sameButDevice(recorded, config.effective())) {
+            throw new IllegalArgumentException("a rank's configuration differs from the run's in more than the device");
+        }
         Parallelism par = parallelism == null ? Parallelism.NONE : parallelism;
         MemoryEstimate.training(config).require();
         Module model = TrainedModel.build(config);
@@ -156,7 +171,7 @@ public final class TrainingRun implements AutoCloseable {
         byte[][] archiveBytes = new byte[1][];
         boolean[] resuming = new boolean[1];
         onWriter(par, () -> {
-            RunFolder folder = RunFolder.open(dir, new RunFolder.Request("train", config.effective(), seeds(config), mode, MAY_CHANGE));
+            RunFolder folder = RunFolder.open(dir, new RunFolder.Request("train", recorded, seeds(config), mode, MAY_CHANGE));
             opened[0] = folder;
             try {
                 resuming[0] = !folder.fresh() && Files.isRegularFile(archive);
@@ -214,6 +229,15 @@ public final class TrainingRun implements AutoCloseable {
             if (folder != null) folder.close();
             throw e;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean sameButDevice(Map<String, Object> a, Map<String, Object> b) {
+        Map<String, Object> ta = new LinkedHashMap<>((Map<String, Object>) a.get("training"));
+        Map<String, Object> tb = new LinkedHashMap<>((Map<String, Object>) b.get("training"));
+        ta.remove("device");
+        tb.remove("device");
+        return ta.equals(tb) && a.get("theory").equals(b.get("theory")) && a.get("model").equals(b.get("model"));
     }
 
     private static Map<String, Object> seeds(RunConfig config) {
