@@ -185,7 +185,7 @@ public final class SampleCommand implements Callable<Integer> {
                 bar.setExtraMessage(m.toString());
             });
         }
-        if (summary != null) plots(g.name() + " " + lat + " beta=" + bt + " (" + schedule + ")");
+        if (summary != null) plots(g.name() + " " + lat + " beta=" + bt + " (" + schedule + ")", lat.dims() == 2);
         return summary;
     }
 
@@ -201,8 +201,8 @@ public final class SampleCommand implements Callable<Integer> {
         return TrainedModel.load(Path.of(model), last);
     }
 
-    /** The chain's history plots, from history.csv. */
-    private void plots(String title) throws IOException {
+    /** The chain's history plots, from history.csv (the charge histogram only for the integer 2D charge). */
+    private void plots(String title, boolean integerCharge) throws IOException {
         Map<String, double[]> cols = SampleRun.readHistory(out.resolve(SampleRun.HISTORY), 0);
         double[] u = cols.get("update");
         Plots.history(out.resolve("plaquette_history.png"), title, StandardObservables.PLAQUETTE, u,
@@ -210,7 +210,7 @@ public final class SampleCommand implements Callable<Integer> {
         double[] q = cols.get(StandardObservables.CHARGE);
         if (q != null) {
             Plots.history(out.resolve("charge_history.png"), title, StandardObservables.CHARGE, u, q);
-            Plots.chargeHistogram(out.resolve("charge_histogram.png"), title, q);
+            if (integerCharge) Plots.chargeHistogram(out.resolve("charge_histogram.png"), title, q);
         }
     }
 }
