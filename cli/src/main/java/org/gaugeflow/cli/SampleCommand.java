@@ -16,6 +16,7 @@ import org.gaugeflow.hmc.HmcEngines;
 import org.gaugeflow.hmc.HmcParameters;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.model.TrainedModel;
+import org.gaugeflow.model.VolumeTransfer;
 import org.gaugeflow.observables.StandardObservables;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Precision;
@@ -68,8 +69,11 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--group", description = "u1, su2, su3 (with --model haar or --chain hmc; else from the model).")
     String group;
 
-    @Option(names = "--lattice", description = "e.g. 8x8 (with --model haar or --chain hmc; else from the model).")
+    @Option(names = "--lattice", description = "e.g. 8x8 (with --model haar or --chain hmc; with a trained model: run it on this lattice by volume transfer, else the model's).")
     String lattice;
+
+    @Option(names = "--transfer", defaultValue = "scale", description = "With --lattice and a trained model: which trained layers the extra doubling layers repeat, scale or finest (default ${DEFAULT-VALUE}; docs/multiscale.md).")
+    String transfer;
 
     @Option(names = "--beta", description = "Wilson action beta (default: the model's).")
     Double beta;
@@ -145,9 +149,7 @@ public final class SampleCommand implements Callable<Integer> {
             if (g != null && g.n() != m.group().n()) {
                 throw new IllegalArgumentException("group " + group + ": the model is for " + m.group());
             }
-            if (lat != null && !lat.equals(m.lattice())) {
-                throw new IllegalArgumentException("lattice " + lattice + ": the model is for " + m.lattice());
-            }
+            if (lat != null && !lat.equals(m.lattice())) m = m.onLattice(lat, VolumeTransfer.Mode.parse(transfer));
             g = m.group();
             lat = m.lattice();
             modelBeta = m.beta();

@@ -112,6 +112,15 @@ public record RunConfig(String text, String source, Theory theory, ConfigSection
                 evalSamples, evalBatch, heldoutEvery, heldoutSamples);
     }
 
+    /**
+     * The same configuration for another theory (e.g. another lattice, for {@code TrainedModel.onLattice}); the text
+     * and {@link #tree()} still describe the file as written.
+     */
+    public RunConfig withTheory(Theory other) {
+        return new RunConfig(text, source, other, model, modelType, training, checkpointInterval, evalSamples, evalBatch,
+                heldoutEvery, heldoutSamples);
+    }
+
     /** The device and precision of the model. */
     public FieldOptions options() { return training.options(); }
 }
