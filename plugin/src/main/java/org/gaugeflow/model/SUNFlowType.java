@@ -26,4 +26,22 @@ final class SUNFlowType implements ModelType {
                 m.int32("iterations", 1), m.int32s("hidden", new int[] {16, 16}), m.int32("bins", 8),
                 m.number("init_scale", 0.0)), options, init);
     }
+
+    /** Spectral couplings: per link an eigendecomposition and MLP, 6 d layers per iteration (12 in 2D). */
+    @Override public ModelFootprint footprint(Theory theory, ConfigSection m) {
+        return spectral(theory, 6 * theory.lattice().dims() * m.int32("iterations", 1), m.int32s("hidden", new int[] {16, 16}),
+                m.int32("bins", 8), 1.0);
+    }
+
+    static ModelFootprint spectral(Theory theory, int layers, int[] hidden, int bins, double sitesFraction) {
+        int d = theory.lattice().dims();
+        int n = theory.group().n();
+        // per link: loop features and eigenvalues in, 3K + 1 spline numbers per eigenvalue out, and the N x N complex
+        // matrices of the decomposition (about a dozen of 2 N^2 reals)
+        ModelFootprint mlp = ModelFootprint.couplings(layers, d * (4.0 * n + 8), hidden, d * n * (3.0 * bins + 1), 1,
+                sitesFraction);
+        double matrices = sitesFraction * d * 24.0 * n * n;
+        return new ModelFootprint(mlp.parameters(), mlp.activationsPerSite() + layers * matrices,
+                mlp.largestLayerPerSite() + matrices);
+    }
 }

@@ -58,6 +58,16 @@ final class SUNMultiscaleType implements ModelType {
         return new MultiscaleModel.Structure(ub, sliceCoarse);
     }
 
+    /** Staple-conditional spectral flows on every doubling level (about twice the fine volume) and the fine flow. */
+    @Override public ModelFootprint footprint(Theory theory, ConfigSection m) {
+        int[] hidden = m.int32s("hidden", new int[] {16, 16});
+        int bins = m.int32("bins", 8);
+        ModelFootprint levels = SUNFlowType.spectral(theory, Math.max(1, m.int32("scm_iterations", 2)), hidden, bins, 2.0);
+        int fine = m.int32("fine_iterations", 1);
+        return fine > 0 ? levels.plus(SUNFlowType.spectral(theory, 6 * theory.lattice().dims() * fine, hidden, bins, 1.0))
+                : levels;
+    }
+
     static SUN sun(Theory theory, String type) {
         if (!(theory.group() instanceof SUN g)) {
             throw new IllegalArgumentException("theory.group '" + theory.group().name() + "': model.type " + type + " expects su2, su3, ...");

@@ -110,6 +110,11 @@ public record TrainedModel(Density density, FieldOptions options, GaugeGroup gro
                 step, weights);
     }
 
+    /** The model's size for memory estimates (nothing for Haar). */
+    public ModelFootprint footprint() {
+        return config == null ? ModelFootprint.NONE : ModelRegistry.footprint(config.theory(), config.model());
+    }
+
     /** The model as a LibTorch module (null for Haar). */
     public Module module() { return density instanceof Module m ? m : null; }
 }

@@ -47,4 +47,19 @@ final class U1MultiscaleType implements ModelType {
                 SUNMultiscaleType.structure(m));
         return U1Models.multiscale(coarse, theory.lattice(), spec, options, init);
     }
+
+    /**
+     * Staple-conditional loop couplings (MLPs per link) on every doubling level (together about twice the fine
+     * volume) and the fine-lattice flow on top.
+     */
+    @Override public ModelFootprint footprint(Theory theory, ConfigSection m) {
+        int d = theory.lattice().dims();
+        int scm = m.int32("scm_layers", 2);
+        int scmBins = m.int32("scm_bins", 8);
+        ModelFootprint levels = ModelFootprint.couplings(Math.max(1, scm), 8.0 * d, m.int32s("scm_hidden", new int[] {16, 16}),
+                d * (3.0 * scmBins + 1), 1, 2.0);
+        int fine = m.int32("fine_layers", 4);
+        return fine > 0 ? levels.plus(U1FlowType.fine(theory, fine, m.int32("bins", 8), m.int32s("hidden", new int[] {8, 8}),
+                m.int32("kernel", 3))) : levels;
+    }
 }
