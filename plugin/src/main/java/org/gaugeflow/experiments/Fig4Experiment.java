@@ -130,7 +130,7 @@ public final class Fig4Experiment {
         List<Row> all = new ArrayList<>(rows);
         all.addAll(pending);
         for (Row r : all) {
-            b.append(String.format(Locale.ROOT, "%.4f,%s,%d,%d,%d,%.2f,%.2f,%d,%.6g,%.6g,%.8g,%.6g,%.8g,%.6g,%.8g,%.6g,%s,%.6g,"
+            b.append(String.format(Locale.ROOT, "%.4f,%s,%d,%d,%d,%.2f,%.2f,%d,%.6g,%.6g,%.8g,%.6g,%.8g,%.6g,%.8g,%.6g,%s,%.8g,"
                             + "%.6g,%d,%s,%s%n", r.beta(), r.model(), r.params(), r.steps(), s.batch(), r.trainSeconds(),
                     r.trainCpuSeconds(), r.samples(), r.ess(), r.essError(), r.loss(), r.lossError(), r.logZ(), r.logZError(),
                     r.logZRef(), r.logZRefError(), r.logZRefModel(), r.kl(), r.lossError(), TorchRuntime.threads(),
