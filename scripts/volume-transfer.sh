@@ -23,6 +23,7 @@ base=$(sed -n 's/^ *lattice: *//p' "$CONFIG" | head -n 1)
 IFS=x read -r -a ext <<<"$base"
 scaled() { local f=$1 out=() e; for e in "${ext[@]}"; do out+=($((e * f))); done; (IFS=x; echo "${out[*]}"); }
 field() { sed -n "s/^ *\"$2\" : \([^,]*\),*$/\1/p" "$1" | head -n 1; }
+flow_acceptance() { sed -n '/"acceptance" : {/,/}/s/^ *"flow" : \([^,]*\),*$/\1/p' "$1" | head -n 1; }
 
 for f in 1 2 4; do
   lat=$(scaled $f)
@@ -57,6 +58,6 @@ for f in 1 2 4; do
       "$GF" sample --model "$dir" --lattice "$lat" --n "$N" --save-every 0 --quiet --out "$chain" > "$chain.log"
     fi
     printf '%-22s %-8s %6s %10s %10s %10s\n' "$name" "$lat" "$(field "$dir/summary.json" steps)" \
-      "$(field "$ev" ess)" "$(field "$ev" kl)" "$(field "$chain/summary.json" acceptance)"
+      "$(field "$ev" ess)" "$(field "$ev" kl)" "$(flow_acceptance "$chain/summary.json")"
   done
 done
