@@ -279,10 +279,26 @@ public final class DistributedGroup implements AutoCloseable {
      * Releases the group. After a failure the native objects are left to the process's exit: destroying a Gloo
      * context whose peer vanished can block.
      */
+    /**
+     * Leaves the native objects of a group whose peer failed to the end of the process: they are neither closed nor
+     * freed by the garbage collector (JavaCPP's {@code deallocate(false)}). Tearing down a Gloo group with a broken
+     * connection or a timed-out operation is not safe (freeing it later corrupted the native heap), and a rank that
+     * saw a failure exits anyway.
+     */
+    synchronized void abandon() {
+        closed = true;
+        for (org.bytedeco.javacpp.Pointer p : new org.bytedeco.javacpp.Pointer[] {group, nccl, gloo, store, tcp}) {
+            if (p != null) p.deallocate(false);
+        }
+    }
+
     @Override public synchronized void close() {
         if (closed) return;
+        if (diagnosed != null || reported) {
+            abandon();
+            return;
+        }
         closed = true;
-        if (diagnosed != null || reported) return;
         group.close();
         if (nccl != null) nccl.close();
         gloo.close();
