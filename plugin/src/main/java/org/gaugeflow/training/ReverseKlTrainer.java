@@ -162,7 +162,10 @@ public final class ReverseKlTrainer<M extends Module & Density> implements AutoC
             optimizer.param_groups().get(0).options().set_lr(lr);
             optimizer.zero_grad();
             stats = config.estimator().accumulateGradient(model, config.batch(), rng, theory);
-            norm = torch.clip_grad_norm_(parameters, config.gradClip() > 0 ? config.gradClip() : Double.MAX_VALUE);
+            // no clipping (grad_clip <= 0): LibTorch still computes the norm; its max_norm becomes a scalar of the
+            // parameters' dtype, so it must fit in float32 (Double.MAX_VALUE failed with "cannot be converted to
+            // type float without overflow")
+            norm = torch.clip_grad_norm_(parameters, config.gradClip() > 0 ? config.gradClip() : Float.MAX_VALUE);
             optimizer.step();
         }
         step++;

@@ -71,6 +71,20 @@ class ReverseKlTrainerTest {
         }
     }
 
+    /** grad_clip <= 0 means no clipping, in float32 too (it used to fail converting Double.MAX_VALUE to float). */
+    @Test
+    void noClippingWorksInFloat32() {
+        Lattice lat = Lattice.parse("4x4");
+        FieldOptions o = FieldOptions.cpu(Precision.FLOAT);
+        U1FineLatticeFlow m = model(lat, 2, new int[] {4}, o, 5);
+        TrainingConfig cfg = new TrainingConfig(8, 2, new LearningRateSchedule("constant", 0.01, 0.01, 1, 1), 0.0, 42, o, 10,
+                GradientEstimator.REPARAMETERIZED);
+        try (ReverseKlTrainer<U1FineLatticeFlow> t = new ReverseKlTrainer<>(m, new Theory(U1.INSTANCE, lat, 1.5), cfg)) {
+            ReverseKlTrainer.StepResult r = t.trainStep();
+            assertTrue(Double.isFinite(r.gradNorm()) && r.gradNorm() > 0, "gradient norm " + r.gradNorm());
+        }
+    }
+
     /** Killing a run after k steps and resuming from the checkpoint continues exactly. */
     @Test
     void resumeContinuesExactly(@TempDir Path dir) throws Exception {

@@ -17,6 +17,11 @@ import org.bytedeco.pytorch.global.torch;
  * scaled so that all-zero parameters give the identity map. Everything is differentiable in the
  * parameters; leading dims of the parameters must equal the shape of the angles.
  *
+ * <p>With a <em>rotation</em> (constructor flag) there is one more parameter, t, after the 3K: the map is
+ * x -> h(x) + t (mod 2 pi), a spline followed by a learned rotation, so the fixed seam h(0) = 0 no longer pins
+ * the output (Rezende et al.'s circular splines; neumc's U(1) couplings do the same). log f' is unchanged and
+ * t = 0 keeps all-zero parameters the identity.
+ *
  * <p>Angles may be any real numbers: they are reduced to [0, 2 pi) first, and outputs lie in [0, 2 pi).
  */
 public final class CircularSpline {
@@ -26,18 +31,30 @@ public final class CircularSpline {
     private final int bins;
     private final double minBin;
     private final double minDerivative;
+    private final boolean rotation;
 
     /** The result of a spline evaluation: value and elementwise log-derivative (same shape as the input). */
     public record Result(Tensor value, Tensor logDerivative) {}
 
-    public CircularSpline(int bins) { this(bins, 1e-3, 1e-3); }
+    public CircularSpline(int bins) { this(bins, 1e-3, 1e-3, false); }
+
+    /** A spline with K bins, followed by a learned rotation when {@code rotation} (one more parameter). */
+    public CircularSpline(int bins, boolean rotation) { this(bins, 1e-3, 1e-3, rotation); }
 
     /**
      * @param bins          K >= 2
      * @param minBin        smallest bin width/height as a fraction of 2 pi (K * minBin < 1)
      * @param minDerivative smallest knot derivative (> 0)
      */
-    public CircularSpline(int bins, double minBin, double minDerivative) {
+    public CircularSpline(int bins, double minBin, double minDerivative) { this(bins, minBin, minDerivative, false); }
+
+    /**
+     * @param bins          K >= 2
+     * @param minBin        smallest bin width/height as a fraction of 2 pi (K * minBin < 1)
+     * @param minDerivative smallest knot derivative (> 0)
+     * @param rotation      whether a learned rotation t follows the spline (parameter 3K)
+     */
+    public CircularSpline(int bins, double minBin, double minDerivative, boolean rotation) {
         if (bins < 2) throw new IllegalArgumentException("spline bins = " + bins + ": expected >= 2");
         if (!(minBin >= 0 && bins * minBin < 1)) {
             throw new IllegalArgumentException("spline minBin = " + minBin + ": expected 0 <= minBin < 1/" + bins);
@@ -48,12 +65,16 @@ public final class CircularSpline {
         this.bins = bins;
         this.minBin = minBin;
         this.minDerivative = minDerivative;
+        this.rotation = rotation;
     }
 
     public int bins() { return bins; }
 
-    /** 3K unconstrained parameters per angle. */
-    public int parameterCount() { return 3 * bins; }
+    /** Whether a learned rotation follows the spline. */
+    public boolean rotation() { return rotation; }
+
+    /** 3K unconstrained parameters per angle, 3K + 1 with the rotation. */
+    public int parameterCount() { return 3 * bins + (rotation ? 1 : 0); }
 
     /** y = f(x) and log f'(x), elementwise. */
     public Result forward(Tensor x, Tensor params) { return apply(x, params, false); }
@@ -77,8 +98,9 @@ public final class CircularSpline {
         Tensor yKnots = knots(h);
         Tensor d = torch.softplus(derivs).mul(new Scalar((1 - minDerivative) / LN2)).add(new Scalar(minDerivative));
         Tensor dAll = torch.cat(new TensorVector(d, d.narrow(0, 0, 1)), 0); // d_K = d_0 (smooth seam)
+        Tensor shift = rotation ? pm.select(0, 3 * k) : null;           // f(x) = h(x) + t: f^-1(y) = h^-1(y - t)
 
-        Tensor v = reduce(in);                                        // [0, 2 pi)
+        Tensor v = reduce(rotation && inverse ? in.sub(shift) : in);  // [0, 2 pi)
         Tensor searchKnots = inverse ? yKnots : xKnots;
         // bin index = number of interior knots <= v; interior knots lie strictly inside (0, 2 pi)
         Tensor idx = v.unsqueeze(0).ge(searchKnots.narrow(0, 1, k - 1)).sum(new long[] {0}, false,
@@ -126,6 +148,7 @@ public final class CircularSpline {
         Tensor denD = s.add(sumD.mul(xi1));
         Tensor logDeriv = numD.log().sub(denD.log().mul(new Scalar(2)));
         if (inverse) logDeriv = logDeriv.neg();
+        if (rotation && !inverse) return new Result(reduce(out.add(shift)), logDeriv);
         return new Result(wrapUpper(out), logDeriv);
     }
 

@@ -17,10 +17,14 @@ import org.gaugeflow.tensor.Tensors;
 /**
  * A gauge-equivariant U(1) coupling layer (Kanwar et al. 2020) acting on link angles
  * theta [B, d, L_{d-1}, ..., L_0]. With the layer's {@link CouplingMask}: the context network reads
- * cos and sin of the frozen plaquettes P_munu, a {@link CircularSpline} maps each active plaquette
- * P -> P' = h(P), and the updated link becomes theta_mu(x) + P'(x) - P(x). Plaquettes are gauge
- * invariant, so the layer commutes with gauge transformations; log|det| = sum over active plaquettes
- * of log h'(P).
+ * cos and sin of the frozen plaquettes P_munu, a {@link CircularSpline} followed by a learned rotation maps
+ * each active plaquette P -> P' = h(P) + t, and the updated link becomes theta_mu(x) + P'(x) - P(x).
+ * Plaquettes are gauge invariant, so the layer commutes with gauge transformations; log|det| = sum over
+ * active plaquettes of log h'(P).
+ *
+ * <p>The rotation t (one more network output per plaquette, as in neumc's U(1) couplings) frees the spline's
+ * fixed seam h(0) = 0; without it the 8x8, beta = 2 flow learned about half as fast per step (docs/results.md,
+ * "Fine-lattice flow: learning per step"). All-zero network outputs are still the identity.
  *
  * <p>In d > 2 the context network reads the layer's (mu, nu) planes: every plane, at fixed values of the
  * other d - 2 coordinates, is one 2D sample of the network (those coordinates fold into the batch). A
@@ -39,7 +43,7 @@ public final class U1CouplingLayer extends Module implements Transform {
         mask.check(lattice);
         this.lattice = lattice;
         this.mask = mask;
-        this.spline = new CircularSpline(bins);
+        this.spline = new CircularSpline(bins, true);
         this.net = register_module("net", new ContextNet(2, hidden, spline.parameterCount(), kernel, options, init));
         this.frozen = Tensors.retain(mask.frozen(lattice, options));
     }

@@ -142,6 +142,56 @@ class CircularSplineTest {
         }
     }
 
+    /** With a rotation: f(x) = h(x) + t (mod 2 pi) with h the spline of the first 3K parameters; exact round trip. */
+    @Test
+    void rotationFollowsTheSplineAndInvertsExactly() {
+        CircularSpline rotated = new CircularSpline(8, true);
+        CircularSpline plain = new CircularSpline(8);
+        assertEquals(25, rotated.parameterCount());
+        try (PointerScope s = new PointerScope(); Rng rng = new Rng(21, FieldOptions.CPU_DOUBLE)) {
+            Tensor params = rng.normal(64, 50, rotated.parameterCount()); // the scale of the first test
+            Tensor x = rng.uniform(64, 50).mul(new Scalar(6 * Math.PI)).sub(new Scalar(3 * Math.PI));
+            CircularSpline.Result y = rotated.forward(x, params);
+            CircularSpline.Result h = plain.forward(x, params.narrow(-1, 0, 24));
+            Tensor t = params.select(-1, 24);
+            assertTrue(circularMaxDiff(y.value(), h.value().add(t)) < 1e-12);
+            assertTrue(Tensors.maxAbs(y.logDerivative().sub(h.logDerivative())) < 1e-12);
+            for (double v : Tensors.toArray(y.value())) assertTrue(v >= 0 && v < TWO_PI, "output " + v + " outside [0, 2pi)");
+            CircularSpline.Result back = rotated.inverse(y.value(), params);
+            assertTrue(circularMaxDiff(back.value(), x) < 1e-10, "inverse(forward(x)) != x: " + circularMaxDiff(back.value(), x));
+            assertTrue(Tensors.maxAbs(back.logDerivative().add(y.logDerivative())) < 1e-10);
+            // all-zero parameters (rotation included) are still the identity
+            Tensor x0 = rng.uniform(100).mul(new Scalar(TWO_PI));
+            CircularSpline.Result r = rotated.forward(x0, torch.zeros(new long[] {100, 25}, FieldOptions.CPU_DOUBLE.real()));
+            assertTrue(Tensors.maxAbs(r.value().sub(x0)) < 1e-12);
+            assertTrue(Tensors.maxAbs(r.logDerivative()) < 1e-12);
+        }
+    }
+
+    @Test
+    void differentiableInItsParametersWithRotation() {
+        CircularSpline spline = new CircularSpline(4, true);
+        try (PointerScope s = new PointerScope(); Rng rng = new Rng(22, FieldOptions.CPU_DOUBLE)) {
+            Tensor p0 = rng.normal(3, spline.parameterCount()).mul(new Scalar(0.3));
+            Tensor x = rng.uniform(3).mul(new Scalar(TWO_PI));
+            Tensor p = p0.clone().set_requires_grad(true);
+            CircularSpline.Result r = spline.forward(x, p);
+            r.value().add(r.logDerivative()).sum().backward();
+            double[] g = Tensors.toArray(p.grad());
+            double[] base = Tensors.toArray(p0);
+            double h = 1e-6;
+            for (int i = 0; i < base.length; i++) {
+                double[] plus = base.clone();
+                double[] minus = base.clone();
+                plus[i] += h;
+                minus[i] -= h;
+                double fp = objective(spline, x, Tensors.fromArray(plus, 3, spline.parameterCount()));
+                double fm = objective(spline, x, Tensors.fromArray(minus, 3, spline.parameterCount()));
+                assertEquals((fp - fm) / (2 * h), g[i], 1e-6, "d/dparam " + i);
+            }
+        }
+    }
+
     @Test
     void differentiableInItsParameters() {
         CircularSpline spline = new CircularSpline(4);
