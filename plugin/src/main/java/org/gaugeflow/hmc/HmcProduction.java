@@ -74,7 +74,7 @@ public final class HmcProduction {
         if (Files.exists(s.out()) && !Files.isDirectory(s.out())) {
             throw new IllegalArgumentException("out " + s.out() + ": exists and is not a folder");
         }
-        try (HmcEngine hmc = HmcEngines.create(s.engine(), s.seed(), s.group(), s.options())) {
+        try (HmcEngine hmc = HmcEngines.create(s.engine(), s.seed(), s.group(), s.lattice(), s.params(), s.options())) {
             Files.createDirectories(s.out());
             try (PointerScope scope = new PointerScope()) {
                 GaugeField field = startField(s);
@@ -160,8 +160,11 @@ public final class HmcProduction {
             for (int b = 0; b < s.chains(); b++) keys[b] = n.chainSeed(b);
             seeds.put("native_chain_keys", keys);
             seeds.put("native_streams", "trajectory index 0.." + (s.therm() + s.trajectories() - 1));
-        } else {
+        } else if (hmc instanceof TorchHmcEngine) {
             seeds.put("torch_generator", s.seed());
+        } else {
+            seeds.put(hmc.name() + "_seed", s.seed());
+            if (hmc.seedDescription() != null) seeds.put(hmc.name() + "_streams", hmc.seedDescription());
         }
         m.put("seeds", seeds);
         Map<String, Object> threads = new LinkedHashMap<>();
