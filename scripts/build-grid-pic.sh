@@ -88,8 +88,8 @@ for m in "${members[@]}"; do
     else
       t0=$SECONDS
       "${CXX[@]}" -DHAVE_CONFIG_H -I"$GRID_BUILD/Grid" -I"$GRID_SRC/Grid" -I"$GRID_SRC" "${CXXFLAGS[@]}" -fPIC \
-          -c -o "$out.tmp" "$src" || die "compiling $src failed"
-      mv -f "$out.tmp" "$out"
+          -c -o "$out.tmp.$$" "$src" || die "compiling $src failed"
+      mv -f "$out.tmp.$$" "$out"
       log "compiled $rel ($((SECONDS - t0)) s)"
     fi
     pic_objects+=("$out")
