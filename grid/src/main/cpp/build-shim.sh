@@ -39,18 +39,20 @@ read -r -a LDFLAGS <<<"$("$CONFIG" --ldflags)"
 read -r -a LIBS <<<"$("$CONFIG" --libs)"
 
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 OBJ=$OUT/gaugeflow_grid.o
-CMD=("${CXX[@]}" "${CXXFLAGS[@]}" -fPIC -I"$HERE" -c "$HERE/gaugeflow_grid.cc" -o "$OBJ.tmp")
-STAMP=$OUT/gaugeflow_grid.cmd
+FLAGS=("${CXX[@]}" "${CXXFLAGS[@]}" -fPIC)
+CMD=("${FLAGS[@]}" -I"$HERE" -c "$HERE/gaugeflow_grid.cc" -o "$OBJ.tmp")
+STAMP=$OUT/gaugeflow_grid.flags   # the compiler and flags the object was made with
 if [[ -f $OBJ && $OBJ -nt $HERE/gaugeflow_grid.cc && $OBJ -nt $HERE/gaugeflow_grid.h && -f $STAMP ]] \
-   && [[ "$(cat "$STAMP")" == "${CMD[*]}" ]]; then
+   && [[ "$(cat "$STAMP")" == "${FLAGS[*]}" ]]; then
   log "shim up to date: $OBJ (Grid at $PREFIX)"
 else
   log "compiling the shim against Grid at $PREFIX (Grid's headers: this takes minutes) ..."
   t0=$SECONDS
   "${CMD[@]}" || die "compiling $HERE/gaugeflow_grid.cc failed"
   mv -f "$OBJ.tmp" "$OBJ"
-  printf '%s' "${CMD[*]}" >"$STAMP"
+  printf '%s' "${FLAGS[*]}" >"$STAMP"
   log "compiled $OBJ in $((SECONDS - t0)) s"
 fi
 
