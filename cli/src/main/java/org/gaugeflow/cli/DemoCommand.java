@@ -2,15 +2,11 @@ package org.gaugeflow.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
-import org.gaugeflow.ensemble.SampleRun;
 import org.gaugeflow.experiments.Demo;
 import org.gaugeflow.hmc.HmcEngines;
 import org.gaugeflow.lattice.Lattice;
@@ -18,7 +14,7 @@ import org.gaugeflow.model.TrainedModel;
 import org.gaugeflow.multiscale.MultiscaleModel;
 import org.gaugeflow.group.U1;
 import org.gaugeflow.tensor.FieldOptions;
-import org.gaugeflow.training.Checkpoint;
+import org.gaugeflow.io.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,20 +47,28 @@ public final class DemoCommand implements Callable<Integer> {
     static final Lattice LATTICE = Lattice.parse("8x8");
     static final double BETA = 2.0;
 
+    @Mixin SharedOptions.MemoryLimit memoryLimit;
+
     @Override public Integer call() throws IOException {
         if (trainSteps < 1) throw new IllegalArgumentException("train-steps = " + trainSteps + ": expected >= 1");
         if (n < 100) throw new IllegalArgumentException("n = " + n + ": expected >= 100");
         threads.apply();
+        memoryLimit.apply();
+        try (RunFolder folder = Demo.openOutput(out, LATTICE, BETA, trainSteps, n, seed.seed)) {
+            folder.markStarted();
+            return demo();
+        }
+    }
+
+    private int demo() throws IOException {
         PrintStream o = System.out;
         long t0 = System.nanoTime();
-        Files.createDirectories(out);
-        Path modelDir = out.resolve("model");
-        Path chainDir = out.resolve("chain");
+        Path modelDir = out.resolve(Demo.MODEL);
+        Path chainDir = out.resolve(Demo.CHAIN);
         o.printf(Locale.ROOT, "gaugeflow demo: 2D U(1), %s, beta = %.1f; output in %s%n", LATTICE, BETA, out);
         o.printf(Locale.ROOT, "1/2 training a multiscale model (%s Haar prior, %d doubling layers with heatbath "
                 + "staple-conditional densities), reverse KL, %d steps of batch 64%n", Demo.COARSE,
                 MultiscaleModel.schedule(Demo.COARSE, LATTICE).length, trainSteps);
-        if (Files.isRegularFile(modelDir.resolve(Checkpoint.ARCHIVE))) deleteTree(modelDir); // an earlier demo's model
         TrainedModel trained;
         try (ProgressBar bar = quiet ? null : Progress.bar("train", trainSteps, " step")) {
             trained = Demo.trainModel(modelDir, LATTICE, BETA, trainSteps, seed.seed, (r, sec) -> {
@@ -73,7 +77,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "   model saved in %s (gaugeflow train; %s)%n", modelDir, trained.checksum());
 
-        if (Files.isRegularFile(chainDir.resolve(SampleRun.CHECKPOINT))) deleteTree(chainDir); // an earlier demo's chain
         SampleCommand s = new SampleCommand();
         s.model = modelDir.toString();
         s.chain = "hybrid";
@@ -103,11 +106,5 @@ public final class DemoCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "files: %s (summary.json, history.csv, ensemble/*.ildg, plots); total %.0f s%n", chainDir,
                 (System.nanoTime() - t0) * 1e-9);
         return 0;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
     }
 }

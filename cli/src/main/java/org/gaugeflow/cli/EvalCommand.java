@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.gaugeflow.io.AtomicFileWriter;
+import org.gaugeflow.io.RunFolder;
 import org.gaugeflow.model.TrainedModel;
 import org.gaugeflow.physics.Theory;
-import org.gaugeflow.tensor.Rng;
 import org.gaugeflow.training.ModelEvaluation;
 import org.gaugeflow.training.ReweightingStats;
 import picocli.CommandLine.Command;
@@ -44,19 +44,28 @@ final class EvalCommand implements Callable<Integer> {
 
     @Mixin SharedOptions.Threads threads;
 
+    @Mixin SharedOptions.MemoryLimit memoryLimit;
+
     @Override public Integer call() throws Exception {
         threads.apply();
+        memoryLimit.apply();
         if (samples < 2) throw new IllegalArgumentException("--samples " + samples + ": expected >= 2");
         if (bootstrap < 2) throw new IllegalArgumentException("--bootstrap " + bootstrap + ": expected >= 2");
+        if (!java.nio.file.Files.isRegularFile(dir.resolve(TrainedModel.CONFIG))) {
+            TrainedModel.load(dir); // the one-line error for a folder that is not a training run, before locking it
+        }
+        try (RunFolder folder = RunFolder.lock(dir, "eval")) {
+            return evaluate();
+        }
+    }
+
+    private int evaluate() throws Exception {
         TrainedModel m = TrainedModel.load(dir, last);
         long b = batch != null ? batch : m.config().evalBatch();
         if (b < 1) throw new IllegalArgumentException("--batch " + b + ": expected >= 1");
         long s = seed != null ? seed : m.config().training().seed() + 3;
         Theory th = m.config().theory();
-        ModelEvaluation ev;
-        try (Rng rng = new Rng(s, m.options())) {
-            ev = ModelEvaluation.run(m.density(), th, samples, b, rng);
-        }
+        ModelEvaluation ev = ModelEvaluation.run(m, samples, b, s);
         ReweightingStats st = ev.stats();
         double exact = th.exactLogZ();
         Map<String, Object> r = new LinkedHashMap<>();

@@ -1,6 +1,9 @@
 package org.gaugeflow.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -16,8 +19,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gaugeflow hmc}: pure-gauge HMC with the Wilson action on an engine of {@link org.gaugeflow.hmc.HmcEngines}
- * ({@link HmcProduction}); writes DIR/summary.json, DIR/history.csv, DIR/plaquette_history.png and, with
- * --save-every, ILDG files (docs/hmc.md). All parameters are checked before any work.
+ * ({@link HmcProduction}) into the run folder DIR: run.json, history.csv and checkpoint.bin as it goes, then
+ * summary.json and plaquette_history.png, and with --save-every ILDG files; {@code --resume} continues a killed run
+ * exactly (docs/hmc.md). All parameters are checked before any work. Prints the plaquette with its error, or says why
+ * there is none.
  */
 @Command(name = "hmc", mixinStandardHelpOptions = true,
         description = "Pure-gauge HMC (Wilson action) with the native, the LibTorch or the Grid engine.")
@@ -71,6 +76,14 @@ public final class HmcCommand implements Callable<Integer> {
             description = "Write the configurations of every N-th measurement trajectory to DIR/configs as ILDG files (0: none).")
     int saveEvery;
 
+    @Option(names = "--checkpoint-every", defaultValue = "100", paramLabel = "N",
+            description = "A checkpoint every N trajectories, and at least every minute (default ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Mixin SharedOptions.Existing existing;
+
+    @Mixin SharedOptions.MemoryLimit memoryLimit;
+
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
@@ -79,19 +92,38 @@ public final class HmcCommand implements Callable<Integer> {
         Lattice lat = Lattice.parse(lattice);
         HmcParameters params = new HmcParameters(beta, tau, steps, integrator.parsed());
         HmcProduction.Settings s = new HmcProduction.Settings(out, g, lat, params, engine.engine, seed.seed, start, chains,
-                therm, trajectories, new FieldOptions(Precision.DOUBLE, device), maxDh, saveEvery);
+                therm, trajectories, new FieldOptions(Precision.DOUBLE, device), maxDh, saveEvery, checkpointEvery, existing.mode());
+        memoryLimit.apply();
         threads.apply();
         HmcProduction.Result r;
-        try (ProgressBar bar = quiet ? null : Progress.bar("hmc", (long) therm + trajectories, " traj")) {
+        // the bar starts with the first trajectory, so that a run refused before any work prints only its error
+        ProgressBar[] bar = {null};
+        try {
             r = HmcProduction.run(s, (k, total, acc, state) -> {
-                if (bar != null) {
-                    bar.stepTo(k + 1);
-                    bar.setExtraMessage(String.format(" acc %.3f", acc));
-                }
+                if (quiet) return;
+                if (bar[0] == null) bar[0] = Progress.bar("hmc", total, " traj");
+                bar[0].stepTo(k + 1);
+                bar[0].setExtraMessage(String.format(" acc %.3f", acc));
             });
+        } finally {
+            if (bar[0] != null) bar[0].close();
         }
         Plots.hmcHistory(out.resolve("plaquette_history.png"), r.rows(), g.name() + " " + lat + " beta=" + beta + " ("
                 + s.engine() + ", " + params.integrator() + ")");
+        print(r.json(), System.out);
         return 0;
+    }
+
+    /** The result lines: trajectories, acceptance, plaquette (and Q^2) with errors, never a zero error bar. */
+    @SuppressWarnings("unchecked")
+    static void print(Map<String, Object> json, PrintStream o) {
+        o.printf(Locale.ROOT, "hmc: %s measurement trajectories in %.1f s; acceptance %.3f%n", json.get("measurements"),
+                ((Number) json.get("seconds")).doubleValue(), ((Number) json.get("acceptance")).doubleValue());
+        for (String name : new String[] {"plaquette", "topological_charge_squared"}) {
+            Map<String, Object> v = (Map<String, Object>) json.get(name);
+            if (v == null) continue;
+            o.println(SampleSummaryPrinter.line(name, v, null));
+        }
+        if (!Boolean.TRUE.equals(json.get("reliable"))) o.println("not reliable: " + json.get("reason"));
     }
 }

@@ -1,15 +1,9 @@
 package org.gaugeflow.cli;
 
-import org.gaugeflow.GaugeflowVersion;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.bytedeco.javacpp.PointerScope;
 import org.gaugeflow.io.ildg.FilePrecision;
-import org.gaugeflow.io.ildg.IldgConfiguration;
-import org.gaugeflow.io.ildg.IldgReader;
-import org.gaugeflow.io.ildg.IldgWriter;
-import org.gaugeflow.io.ildg.Provenance;
-import org.gaugeflow.io.ildg.ScidacChecksum;
+import org.gaugeflow.io.ildg.IldgConversion;
 import org.gaugeflow.tensor.Precision;
 import org.gaugeflow.tensor.TorchRuntime;
 import picocli.CommandLine;
@@ -18,9 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code gaugeflow ildg convert IN OUT --precision 32|64}: reads IN (checksum verified) and writes OUT
- * with the full QIO record set; a gaugeflow provenance in IN is carried over, otherwise the
- * provenance says {@code origin = convert:<IN's name>}.
+ * {@code gaugeflow ildg convert IN OUT --precision 32|64 [--force]}: reads IN (checksum verified) and writes OUT
+ * with the full QIO record set ({@link IldgConversion}); links that fail the unitarity check are refused unless
+ * {@code --force}; a gaugeflow provenance in IN is carried over, otherwise the provenance says
+ * {@code origin = convert:<IN's name>}.
  */
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Rewrite an ILDG file with the full record set (QIO/Grid order) at 32- or 64-bit precision.")
@@ -44,6 +39,9 @@ final class IldgConvertCommand implements Callable<Integer> {
     @Option(names = "--no-verify", description = "Convert even when IN's checksum does not match its data.")
     boolean noVerify;
 
+    @Option(names = "--force", description = "Convert even a configuration whose links are not in the group (NaN, not unitary).")
+    boolean force;
+
     @Override public Integer call() throws Exception {
         IldgCommand.inputFile(spec, in);
         var extents = IldgCommand.lattice(spec, lattice);
@@ -59,17 +57,10 @@ final class IldgConvertCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "OUT " + out + " is IN; write to another file");
         }
         TorchRuntime.configure();
-        try (PointerScope scope = new PointerScope()) {
-            IldgConfiguration conf = IldgReader.read(in,
-                    IldgReader.Options.defaults().withLattice(extents.orElse(null)).withVerifyChecksum(!noVerify));
-            Precision p = target != null ? target : conf.info().layout().precision();
-            Provenance src = conf.info().provenance().orElse(null);
-            Provenance prov = src != null
-                    ? new Provenance(GaugeflowVersion.describe(), src.action(), src.beta(), src.origin(), src.step(), src.modelChecksum())
-                    : new Provenance(GaugeflowVersion.describe(), null, null, "convert:" + in.getFileName(), null, null);
-            ScidacChecksum sum = IldgWriter.write(out, conf.links(), IldgWriter.Options.of(p, prov));
-            System.out.println("wrote " + out + ": " + conf.info().layout().withPrecision(p) + ", checksum " + sum);
-        }
+        IldgConversion.Result r = IldgConversion.convert(in, out,
+                new IldgConversion.Options(target, extents.orElse(null), !noVerify, force, null));
+        System.out.println("wrote " + out + ": " + r.layout() + ", checksum " + r.checksum()
+                + (force ? " (--force; max |UU^dag-1| of IN " + r.deviation().maxUnitarity() + ")" : ""));
         return 0;
     }
 }

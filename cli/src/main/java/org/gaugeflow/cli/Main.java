@@ -28,6 +28,7 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit status (for tests). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        org.gaugeflow.io.RunFolder.setInvocation(invocation(args));
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("gaugeflow: " + ex.getMessage());
@@ -46,7 +47,22 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
+    /** The command line as run folders record it: "gaugeflow ARGS", arguments with spaces quoted. */
+    static String invocation(String... args) {
+        StringBuilder b = new StringBuilder("gaugeflow");
+        for (String a : args) {
+            b.append(' ');
+            b.append(a.isEmpty() || a.matches(".*[\\s'\"].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
+        }
+        return b.toString();
+    }
+
     static String oneLine(Throwable t) {
+        if (t instanceof java.io.IOException io) return org.gaugeflow.io.IoErrors.describe(io);
+        if (t instanceof java.io.UncheckedIOException u && u.getCause() != null && u.getMessage() != null
+                && u.getMessage().equals(u.getCause().toString())) {
+            return org.gaugeflow.io.IoErrors.describe(u.getCause());
+        }
         String m = t.getMessage();
         if (m == null || m.isBlank()) m = t.getClass().getSimpleName();
         return m.replace('\n', ' ');

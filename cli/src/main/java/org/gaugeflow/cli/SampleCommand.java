@@ -11,6 +11,7 @@ import org.gaugeflow.chain.Schedule;
 import org.gaugeflow.chain.Start;
 import org.gaugeflow.chain.UpdateKind;
 import org.gaugeflow.ensemble.SampleRun;
+import org.gaugeflow.io.RunFolder;
 import org.gaugeflow.group.GaugeGroup;
 import org.gaugeflow.hmc.HmcEngines;
 import org.gaugeflow.hmc.HmcParameters;
@@ -62,8 +63,13 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder.")
     Path out;
 
-    @Option(names = "--resume", description = "Continue the chain in OUT from its checkpoint.")
+    @Option(names = "--resume", description = "Continue the chain in OUT from its checkpoint (same settings; docs/chains.md, \"Run folders\").")
     boolean resume;
+
+    @Option(names = "--overwrite", description = "Delete the run already in OUT first.")
+    boolean overwrite;
+
+    @Mixin SharedOptions.MemoryLimit memoryLimit;
 
     @Option(names = "--group", description = "u1, su2, su3 (with --model haar or --chain hmc; else from the model).")
     String group;
@@ -108,6 +114,7 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         threads.apply();
+        memoryLimit.apply();
         Map<String, Object> summary = run(total -> Progress.bar("sample", total, " upd"));
         if (summary != null) SampleSummaryPrinter.print(summary, System.out);
         return 0;
@@ -151,7 +158,7 @@ public final class SampleCommand implements Callable<Integer> {
             g = m.group();
             lat = m.lattice();
             modelBeta = m.beta();
-            b.model(m.density(), m.options(), m.name(), m.checksum());
+            b.model(m.density(), m.options(), m.name(), m.checksum()).modelFootprint(m.footprint());
         }
         if (g == null || lat == null) throw new IllegalArgumentException("chain " + kind + ": expected --group and --lattice");
         double bt = beta != null ? beta : modelBeta != null ? modelBeta : Double.NaN;
@@ -172,18 +179,28 @@ public final class SampleCommand implements Callable<Integer> {
         params.put("proposal_batch", batch);
         params.put("device", device);
         params.put("ildg_precision", filePrecision.name().toLowerCase());
-        SampleRun.Settings s = new SampleRun.Settings(out, n, saveEvery, ckEvery, th, resume, filePrecision, -1);
+        if (resume && overwrite) throw new IllegalArgumentException("--resume and --overwrite: expected at most one of them");
+        RunFolder.Mode mode = resume ? RunFolder.Mode.RESUME : overwrite ? RunFolder.Mode.OVERWRITE : RunFolder.Mode.NEW;
+        SampleRun.Settings s = new SampleRun.Settings(out, n, saveEvery, ckEvery, th, mode, filePrecision, -1);
         Map<String, Object> summary;
-        try (ProgressBar bar = quiet ? null : bars.apply(n)) {
+        // the bar starts with the first update, so that a run refused before any work prints only its error
+        ProgressBar[] bar = {null};
+        try {
             summary = SampleRun.run(b, s, params, (done, total, st) -> {
-                if (bar == null) return;
-                bar.stepTo(done);
+                if (quiet) return;
+                if (bar[0] == null) {
+                    bar[0] = bars.apply(total);
+                    if (bar[0] == null) return;
+                }
+                bar[0].stepTo(done);
                 StringBuilder m = new StringBuilder();
                 for (UpdateKind k : UpdateKind.values()) {
                     if (st.proposed(k) > 0) m.append(String.format(" acc %s %.3f", k.label(), st.acceptance(k)));
                 }
-                bar.setExtraMessage(m.toString());
+                bar[0].setExtraMessage(m.toString());
             });
+        } finally {
+            if (bar[0] != null) bar[0].close();
         }
         if (summary != null) plots(g.name() + " " + lat + " beta=" + bt + " (" + schedule + ")");
         return summary;

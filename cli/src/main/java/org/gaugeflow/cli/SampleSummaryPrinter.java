@@ -3,8 +3,13 @@ package org.gaugeflow.cli;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import org.gaugeflow.analysis.Reliability;
 
-/** The few lines {@code sample} and {@code demo} print: measured against exact values where known. */
+/**
+ * The few lines {@code sample}, {@code demo} and {@code hmc} print: measured against exact values where known. A
+ * result without an error bar (the chain did not move, the observable never changed) is printed as such, never as
+ * {@code +- 0}; an unreliable error is marked with the reason (org.gaugeflow.analysis.Reliability).
+ */
 final class SampleSummaryPrinter {
     private SampleSummaryPrinter() {}
 
@@ -19,16 +24,35 @@ final class SampleSummaryPrinter {
                 ((Number) summary.get("seconds")).doubleValue(), acc);
         for (String name : new String[] {"plaquette", "topological_charge_squared", "topological_susceptibility"}) {
             Map<String, Object> o = (Map<String, Object>) obs.get(name);
-            if (o == null || o.get("error") == null) continue;
-            double mean = ((Number) o.get("mean")).doubleValue();
-            double err = ((Number) o.get("error")).doubleValue();
-            String line = String.format(Locale.ROOT, "%-28s %.6f +- %.6f  (tau_int %.2f)", name, mean, err,
-                    ((Number) o.get("tau_int")).doubleValue());
-            if (exact != null && exact.get(name) != null) {
-                double ex = ((Number) exact.get(name)).doubleValue();
-                line += String.format(Locale.ROOT, "   exact %.6f  (%+.1f sigma)", ex, err > 0 ? (mean - ex) / err : 0.0);
-            }
-            out.println(line);
+            if (o == null || o.get("mean") == null) continue;
+            Object ex = exact == null ? null : exact.get(name);
+            out.println(line(name, o, ex == null ? null : ((Number) ex).doubleValue()));
         }
+        if (Boolean.FALSE.equals(summary.get("reliable"))) out.println("not reliable: " + summary.get("reason"));
+    }
+
+    /**
+     * One observable: {@code name  mean +- error  (tau_int t)} and, with an exact value, the deviation in sigma; or
+     * {@code name  mean (no error: reason)}.
+     */
+    static String line(String name, Map<String, Object> o, Double exact) {
+        double mean = ((Number) o.get("mean")).doubleValue();
+        double err = o.get("error") == null ? Double.NaN : ((Number) o.get("error")).doubleValue();
+        Reliability r = Boolean.FALSE.equals(o.get("reliable")) ? Reliability.not(String.valueOf(o.get("reason")))
+                : Reliability.ok();
+        boolean hasError = err > 0 && Double.isFinite(err);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-28s ", name));
+        if (hasError) {
+            line.append(String.format(Locale.ROOT, "%.6f +- %.6f  (tau_int %.2f)", mean, err,
+                    ((Number) o.get("tau_int")).doubleValue()));
+            if (exact != null) {
+                line.append(String.format(Locale.ROOT, "   exact %.6f  (%+.1f sigma)", exact, (mean - exact) / err));
+            }
+            if (!r.reliable()) line.append("  unreliable: ").append(r.reason());
+        } else {
+            line.append(r.format(mean, err));
+            if (exact != null) line.append(String.format(Locale.ROOT, "   exact %.6f", exact));
+        }
+        return line.toString();
     }
 }

@@ -2,6 +2,8 @@ package org.gaugeflow.cli;
 
 import org.gaugeflow.bindings.NativeEngine;
 import org.gaugeflow.hmc.Integrator;
+import org.gaugeflow.io.RunFolder;
+import org.gaugeflow.memory.MemoryEstimate;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.TorchRuntime;
 import picocli.CommandLine.Option;
@@ -57,6 +59,39 @@ final class SharedOptions {
                 TorchRuntime.configure(threads);
             }
             if (NativeEngine.available()) NativeEngine.gf_set_threads(TorchRuntime.threads());
+        }
+    }
+
+    /** {@code --resume} / {@code --overwrite}: what a run does with an output folder that already holds files. */
+    static final class Existing {
+        @Option(names = "--resume", description = "Continue the run in the output folder (same configuration; see docs/chains.md, \"Run folders\").")
+        boolean resume;
+
+        @Option(names = "--overwrite", description = "Delete the run already in the output folder first.")
+        boolean overwrite;
+
+        RunFolder.Mode mode() {
+            if (resume && overwrite) throw new IllegalArgumentException("--resume and --overwrite: expected at most one of them");
+            return resume ? RunFolder.Mode.RESUME : overwrite ? RunFolder.Mode.OVERWRITE : RunFolder.Mode.NEW;
+        }
+    }
+
+    /** {@code --memory-limit SIZE}: replaces the limit of the memory check (org.gaugeflow.memory.MemoryEstimate). */
+    static final class MemoryLimit {
+        @Option(names = "--memory-limit", paramLabel = "SIZE",
+                description = "Refuse runs estimated to need more than SIZE (e.g. 64G; default: JVM max heap + available memory).")
+        String limit;
+
+        void apply() {
+            if (limit == null) {
+                MemoryEstimate.setLimit(null);
+                return;
+            }
+            try {
+                MemoryEstimate.setLimit(MemoryEstimate.parseSize(limit));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--memory-limit " + limit + ": expected a size like 16G, 512M or 1.5T");
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
+import org.gaugeflow.io.RunFolder;
 import org.gaugeflow.training.RunConfig;
 import org.gaugeflow.training.TrainingRun;
 import picocli.CommandLine.Command;
@@ -14,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code gaugeflow train CONFIG.yaml --out DIR [--steps N] [--budget-seconds S] [--resume]}: reverse-KL training
- * (Eq. (3)) of the configured model by {@link TrainingRun}; prints the summary and draws DIR/training.png
- * (docs/training.md).
+ * {@code gaugeflow train CONFIG.yaml --out DIR [--steps N] [--budget-seconds S] [--resume | --overwrite]
+ * [--memory-limit SIZE]}: reverse-KL training (Eq. (3)) of the configured model by {@link TrainingRun} in the run folder
+ * DIR; prints the summary and draws DIR/training.png (docs/training.md).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a flow model by reverse KL (see docs/training.md).")
 final class TrainCommand implements Callable<Integer> {
@@ -33,8 +34,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--budget-seconds", paramLabel = "S", description = "Stop training after S seconds (overrides training.max_seconds; evaluation not counted).")
     Double budgetSeconds;
 
-    @Option(names = "--resume", description = "Continue from DIR's checkpoint.")
-    boolean resume;
+    @Mixin SharedOptions.Existing existing;
+
+    @Mixin SharedOptions.MemoryLimit memoryLimit;
 
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
@@ -43,6 +45,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         threads.apply();
+        memoryLimit.apply();
+        RunFolder.Mode mode = existing.mode();
         RunConfig cfg = RunConfig.load(config);
         if (steps != null) {
             if (steps < 0) throw new IllegalArgumentException("--steps " + steps + ": expected >= 0");
@@ -53,7 +57,7 @@ final class TrainCommand implements Callable<Integer> {
             cfg = cfg.withMaxSeconds(budgetSeconds);
         }
         final long every = cfg.training().metricsInterval();
-        try (TrainingRun run = resume ? TrainingRun.resume(cfg, out) : TrainingRun.start(cfg, out)) {
+        try (TrainingRun run = TrainingRun.open(cfg, out, mode)) {
             try (ProgressBar bar = quiet ? null : Progress.bar("train", cfg.training().steps(), " step")) {
                 if (bar != null) bar.stepTo(run.step());
                 run.train((r, seconds) -> {

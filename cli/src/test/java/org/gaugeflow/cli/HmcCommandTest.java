@@ -79,7 +79,8 @@ class HmcCommandTest {
         byte[] png = Files.readAllBytes(out.resolve("plaquette_history.png"));
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(3, files.count(), "no temporary files left");
+            assertEquals(List.of(".gaugeflow.lock", "checkpoint.bin", "history.csv", "plaquette_history.png",
+                    "plaquette_history.svg", "run.json", "summary.json"), files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
         }
     }
 
@@ -120,24 +121,34 @@ class HmcCommandTest {
         assertEquals(Files.readAllLines(a.resolve("history.csv")), Files.readAllLines(b.resolve("history.csv")));
     }
 
-    /** A step size so large that the integrator blows up: exit 1, one line, earlier outputs untouched. */
+    /**
+     * A step size so large that the integrator blows up: exit 1, one line, no summary or plot; a folder that holds
+     * another program's files is refused before any work and left untouched.
+     */
     @ParameterizedTest
     @CsvSource({"native", "torch"})
     void blownUpIntegratorFailsCleanly(String engine) throws IOException {
         Path out = tmp.resolve("blowup-" + engine);
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("summary.json"), "{\"earlier\": true}\n");
-        Object[] r = execute("hmc", "--group", "u1", "--lattice", "8x8", "--beta", "2.0", "--trajectories", "20",
-                "--therm", "0", "--tau", "50", "--steps", "1", "--engine", engine, "--quiet", "--out", out.toString());
+        String[] args = {"hmc", "--group", "u1", "--lattice", "8x8", "--beta", "2.0", "--trajectories", "20",
+                "--therm", "0", "--tau", "50", "--steps", "1", "--engine", engine, "--quiet", "--out", out.toString()};
+        Object[] r = execute(args);
         assertEquals(1, r[0]);
         String err = ((String) r[1]).strip();
         assertEquals(1, err.lines().count(), err);
         assertTrue(err.contains("integrator unstable") && err.contains("Delta H"), err);
-        assertEquals("{\"earlier\": true}\n", Files.readString(out.resolve("summary.json")));
-        assertFalse(Files.exists(out.resolve("history.csv")));
+        assertFalse(Files.exists(out.resolve("summary.json")));
         assertFalse(Files.exists(out.resolve("plaquette_history.png")));
-        try (Stream<Path> files = Files.list(out)) {
-            assertEquals(1, files.count());
+
+        Path other = tmp.resolve("other-" + engine);
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("summary.json"), "{\"earlier\": true}\n");
+        args[args.length - 1] = other.toString();
+        r = execute(args);
+        assertEquals(2, r[0]);
+        assertTrue(((String) r[1]).contains("holds files of another run or program (summary.json)"), (String) r[1]);
+        assertEquals("{\"earlier\": true}\n", Files.readString(other.resolve("summary.json")));
+        try (Stream<Path> files = Files.list(other)) {
+            assertEquals(List.of(".gaugeflow.lock", "summary.json"), files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 

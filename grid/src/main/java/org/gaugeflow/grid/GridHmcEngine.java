@@ -142,6 +142,24 @@ public final class GridHmcEngine implements HmcEngine {
                 + "key_b, k), key_b = seed + b * 0x9E3779B97F4A7C15; Metropolis uniforms from a LibTorch generator seeded with seed";
     }
 
+    /** The trajectory counter (Grid's next stream, 8 bytes little-endian) followed by the Metropolis generator's state. */
+    @Override public byte[] randomState() {
+        byte[] g = rng.stateBytes();
+        return java.nio.ByteBuffer.allocate(8 + g.length).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(trajectories).put(g).array();
+    }
+
+    @Override public void setRandomState(byte[] state) {
+        if (state.length <= 8) {
+            throw new IllegalArgumentException("grid engine state of " + state.length
+                    + " bytes: expected a trajectory counter and a generator state");
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(state).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        trajectories = b.getLong();
+        byte[] g = new byte[state.length - 8];
+        b.get(g);
+        rng.setStateBytes(g);
+    }
+
     /** Releases the generator; Grid itself stays initialized for the process. */
     @Override public void close() {
         rng.close();

@@ -3,8 +3,6 @@ package org.gaugeflow.chain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +18,8 @@ import org.gaugeflow.hmc.HmcParameters;
 import org.gaugeflow.io.ildg.IldgGaugeFields;
 import org.gaugeflow.io.ildg.IldgReader;
 import org.gaugeflow.lattice.Lattice;
+import org.gaugeflow.memory.MemoryEstimate;
+import org.gaugeflow.model.ModelFootprint;
 import org.gaugeflow.observables.Observable;
 import org.gaugeflow.observables.StandardObservables;
 import org.gaugeflow.physics.WilsonAction;
@@ -217,32 +217,11 @@ public final class HybridChain implements AutoCloseable {
     }
 
     private static byte[] fieldBytes(GaugeField f) {
-        try (PointerScope scope = new PointerScope()) {
-            double[] d = Tensors.toArray(torch.view_as_real(f.links().to(torch.ScalarType.ComplexDouble).cpu().contiguous()));
-            ByteBuffer bb = ByteBuffer.allocate(d.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-            bb.asDoubleBuffer().put(d);
-            return bb.array();
-        }
+        return f.toBytes();
     }
 
     private GaugeField fieldFromBytes(byte[] bytes) {
-        Builder b = config;
-        long[] shape = GaugeField.linkShape(b.lattice, 1);
-        long[] full = java.util.Arrays.copyOf(shape, shape.length + 3);
-        full[shape.length] = b.group.n();
-        full[shape.length + 1] = b.group.n();
-        full[shape.length + 2] = 2;
-        long n = 1;
-        for (long v : full) n *= v;
-        if (bytes.length != n * 8) {
-            throw new IllegalArgumentException("checkpoint field of " + bytes.length + " bytes: expected " + n * 8
-                    + " for " + b.group + " on " + b.lattice);
-        }
-        double[] d = new double[(int) n];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d);
-        Tensor t = torch.view_as_complex(Tensors.fromArray(d, full))
-                .to(b.options.torchDevice(), b.options.precision().complexType()).contiguous();
-        return new GaugeField(b.group, b.lattice, t);
+        return GaugeField.fromBytes(config.group, config.lattice, 1, bytes, config.options);
     }
 
     @Override public void close() {
@@ -272,6 +251,8 @@ public final class HybridChain implements AutoCloseable {
         HmcParameters hmc;
         Start start;
         List<Observable> observables;
+        ModelFootprint modelFootprint;
+        private boolean discarded;
 
         public Builder chainId(String v) { chainId = v; return this; }
         public Builder theory(GaugeGroup g, Lattice l, double b) { group = g; lattice = l; beta = b; return this; }
@@ -286,6 +267,8 @@ public final class HybridChain implements AutoCloseable {
             modelChecksum = checksum;
             return this;
         }
+        /** The proposal model's size, for the memory estimate (default: {@link ModelFootprint#generic}, Haar: none). */
+        public Builder modelFootprint(ModelFootprint f) { modelFootprint = f; return this; }
         public Builder proposalBatch(int n) { proposalBatch = n; return this; }
         public Builder consistencySamples(int n) { consistencySamples = n; return this; }
         public Builder hmc(HmcEngine e, HmcParameters p) { engine = e; hmc = p; return this; }
@@ -322,6 +305,60 @@ public final class HybridChain implements AutoCloseable {
                 throw new IllegalArgumentException("HMC beta = " + hmc.beta() + ": expected the chain's beta = " + beta);
             }
             if (observables == null) observables = StandardObservables.forTheory(group, lattice);
+        }
+
+        /**
+         * The memory a chain of {@code updates} updates with these settings needs ({@link MemoryEstimate#chain}),
+         * estimated before anything is allocated.
+         */
+        public MemoryEstimate memoryEstimate(long updates) {
+            validate();
+            ModelFootprint fp = null;
+            if (schedule.usesFlow()) {
+                fp = modelFootprint != null ? modelFootprint : model instanceof org.gaugeflow.flow.prior.HaarDensity
+                        ? ModelFootprint.NONE : ModelFootprint.generic(lattice.dims(), group.n());
+            }
+            return MemoryEstimate.chain(group, lattice, fp, modelOptions != null ? modelOptions.precision() : options.precision(),
+                    proposalBatch, schedule.usesHmc() ? engine.name() : null, updates);
+        }
+
+        /**
+         * The settings that determine the chain (its checkpoint fingerprint, the start and the observables), as
+         * recorded in a run folder's run.json.
+         */
+        public Map<String, Object> configuration() {
+            validate();
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("chain_id", chainId);
+            c.put("group", group.name());
+            c.put("lattice", lattice.toString());
+            c.put("beta", beta);
+            c.put("schedule_hmc", schedule.hmc());
+            c.put("schedule_flow", schedule.flow());
+            c.put("seed", seed);
+            c.put("precision", options.precision().label());
+            c.put("device", options.device());
+            c.put("proposal_batch", schedule.usesFlow() ? proposalBatch : 0);
+            c.put("model_checksum", schedule.usesFlow() || model != null ? String.valueOf(modelChecksum) : "none");
+            if (schedule.usesHmc()) {
+                c.put("hmc_engine", engine.name());
+                c.put("hmc_tau", hmc.tau());
+                c.put("hmc_steps", hmc.steps());
+                c.put("hmc_integrator", hmc.integrator().toString());
+            }
+            c.put("start", String.valueOf(start));
+            c.put("observables", String.join(",", StandardObservables.names(observables)));
+            return c;
+        }
+
+        /**
+         * Closes what these settings own (the HMC engine) when no chain will be built from them (a run refused before
+         * it started); once a chain is built, the chain owns the engine.
+         */
+        public void discard() {
+            if (discarded) return;
+            discarded = true;
+            if (engine != null) engine.close();
         }
 
         /** A chain from the start configuration (runs the model consistency check first). */

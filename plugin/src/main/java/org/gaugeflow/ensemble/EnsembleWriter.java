@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.gaugeflow.chain.ChainState;
 import org.gaugeflow.chain.UpdateRecord;
+import org.gaugeflow.io.CsvTable;
 import org.gaugeflow.io.ildg.IldgGaugeFields;
 import org.gaugeflow.io.ildg.IldgWriter;
 import org.gaugeflow.io.ildg.Provenance;
@@ -16,7 +17,8 @@ import org.gaugeflow.tensor.Precision;
  * The ensemble of a chain: an ILDG file {@code cfg_UUUUUUUU.ildg} (U = update number) every K updates in
  * OUT/ensemble, with provenance in the scidac-record-xml (gaugeflow version, action, beta, origin = the kind
  * of the update that produced the state, step = update number, model checksum) and the chain id in the
- * ILDG logical file name {@code gaugeflow/CHAIN_ID/cfg_UUUUUUUU.ildg}; and index.csv listing the files
+ * ILDG logical file name {@code gaugeflow/CHAIN_ID/cfg_UUUUUUUU.ildg}, dated with the run's creation date (so a
+ * resumed chain writes byte-identical files); and index.csv listing the files
  * with their observables.
  */
 final class EnsembleWriter implements AutoCloseable {
@@ -28,9 +30,11 @@ final class EnsembleWriter implements AutoCloseable {
     private final Precision precision;
     private final String version;
     private final CsvTable index;
+    private final java.time.Instant date;
 
     EnsembleWriter(Path dir, String chainId, double beta, String modelChecksum, Precision precision, String version,
-            String[] observables, long resumeAt) throws IOException {
+            String[] observables, long resumeAt, java.time.Instant date) throws IOException {
+        this.date = date;
         this.dir = dir;
         this.chainId = chainId;
         this.beta = beta;
@@ -64,7 +68,7 @@ final class EnsembleWriter implements AutoCloseable {
     void save(UpdateRecord r, ChainState s) throws IOException {
         String name = fileName(r.update());
         Provenance p = new Provenance(version, "wilson", beta, r.kind().label(), r.update(), modelChecksum);
-        IldgWriter.Options o = IldgWriter.Options.of(precision, p).withLfn("gaugeflow/" + chainId + "/" + name);
+        IldgWriter.Options o = IldgWriter.Options.of(precision, p).withLfn("gaugeflow/" + chainId + "/" + name).withDate(date);
         IldgGaugeFields.write(dir.resolve(name), s.field(), 0, o);
         StringBuilder row = new StringBuilder().append(r.update()).append(',').append(name).append(',')
                 .append(r.kind().label()).append(',').append(chainId);

@@ -11,9 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.gaugeflow.GaugeflowVersion;
 import org.gaugeflow.analysis.GammaMethod;
 import org.gaugeflow.analysis.GammaResult;
+import org.gaugeflow.analysis.Reliability;
 import org.gaugeflow.chain.ChainCheckpoint;
 import org.gaugeflow.chain.ChainState;
 import org.gaugeflow.chain.HybridChain;
@@ -22,6 +24,8 @@ import org.gaugeflow.chain.UpdateKind;
 import org.gaugeflow.chain.UpdateRecord;
 import org.gaugeflow.group.U1;
 import org.gaugeflow.io.AtomicFileWriter;
+import org.gaugeflow.io.CsvTable;
+import org.gaugeflow.io.RunFolder;
 import org.gaugeflow.observables.StandardObservables;
 import org.gaugeflow.physics.ExactU1TwoD;
 import org.gaugeflow.tensor.Precision;
@@ -35,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * errors and tau_int, acceptance per update kind) and plots. With {@code resume}, a run continues from
  * OUT/checkpoint.bin: history and index are cut back to the checkpoint and files after it are rewritten,
  * so the result equals an uninterrupted run with the same seeds.
+ *
+ * <p>OUT is a {@link RunFolder} (locked while the run lasts, {@code run.json} with the chain's settings, compared on
+ * resume except for {@link #MAY_CHANGE}); the memory the chain needs is checked first
+ * ({@link HybridChain.Builder#memoryEstimate}). The summary says whether its errors can be trusted
+ * ({@link Reliability}: {@code "reliable"}, per observable and overall).
  */
 public final class SampleRun {
     public static final String CHECKPOINT = "checkpoint.bin";
@@ -45,18 +54,34 @@ public final class SampleRun {
     private static final Logger LOG = LoggerFactory.getLogger(SampleRun.class);
 
     /**
+     * Settings that may change on resume: the total number of updates (to extend a chain), the updates left out of
+     * the averages and the checkpoint interval (neither changes the chain), and the path of the model (its checksum,
+     * which identifies it, may not change).
+     */
+    public static final Set<String> MAY_CHANGE = Set.of("n", "therm", "checkpoint_every", "parameters.model");
+
+    /**
      * @param out             output folder
      * @param n               total number of updates of the chain (a resumed run does the rest)
      * @param saveEvery       an ILDG file every this many updates (0: none)
      * @param checkpointEvery a checkpoint every this many updates (>= 1)
      * @param therm           updates left out of the summary's averages
-     * @param resume          continue from OUT/checkpoint.bin
+     * @param mode            a new chain, resume from OUT/checkpoint.bin, or overwrite ({@link RunFolder.Mode})
      * @param ildgPrecision   precision of the ILDG files
      * @param stopAfter       stop (as if killed) after this many updates of this process; -1 for never (tests)
      */
-    public record Settings(Path out, long n, long saveEvery, long checkpointEvery, long therm, boolean resume,
+    public record Settings(Path out, long n, long saveEvery, long checkpointEvery, long therm, RunFolder.Mode mode,
             Precision ildgPrecision, long stopAfter) {
+        /** Settings with {@code resume} choosing between {@link RunFolder.Mode#RESUME} and {@link RunFolder.Mode#NEW}. */
+        public Settings(Path out, long n, long saveEvery, long checkpointEvery, long therm, boolean resume,
+                Precision ildgPrecision, long stopAfter) {
+            this(out, n, saveEvery, checkpointEvery, therm, resume ? RunFolder.Mode.RESUME : RunFolder.Mode.NEW,
+                    ildgPrecision, stopAfter);
+        }
+
+        /** Checks the numbers. */
         public Settings {
+            if (mode == null) mode = RunFolder.Mode.NEW;
             if (n < 1) throw new IllegalArgumentException("n = " + n + ": expected >= 1");
             if (saveEvery < 0) throw new IllegalArgumentException("save-every = " + saveEvery + ": expected >= 0");
             if (checkpointEvery < 1) {
@@ -83,13 +108,37 @@ public final class SampleRun {
     public static Map<String, Object> run(HybridChain.Builder chainSettings, Settings s, Map<String, Object> parameters,
             Progress progress) throws IOException {
         String version = GaugeflowVersion.describe();
-        Files.createDirectories(s.out());
-        Path ckpt = s.out().resolve(CHECKPOINT);
-        boolean resuming = s.resume() && Files.isRegularFile(ckpt);
-        if (!s.resume() && Files.exists(ckpt)) {
-            throw new IllegalArgumentException("out " + s.out() + ": holds a chain already (" + CHECKPOINT
-                    + "); expected --resume or a new folder");
+        RunFolder folder;
+        try {
+            chainSettings.memoryEstimate(s.n()).require();
+            folder = RunFolder.open(s.out(), new RunFolder.Request("sample", configuration(chainSettings, s, parameters),
+                    Map.of("seed", chainSettings.seed()), s.mode(), MAY_CHANGE));
+        } catch (IOException | RuntimeException e) {
+            chainSettings.discard();
+            throw e;
         }
+        try (folder) {
+            return run(chainSettings, s, parameters, progress, folder, version);
+        }
+    }
+
+    /** The settings recorded in run.json and compared on resume. */
+    public static Map<String, Object> configuration(HybridChain.Builder chain, Settings s, Map<String, Object> parameters) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("chain", chain.configuration());
+        c.put("n", s.n());
+        c.put("save_every", s.saveEvery());
+        c.put("checkpoint_every", s.checkpointEvery());
+        c.put("therm", s.therm());
+        c.put("ildg_precision", s.ildgPrecision().label());
+        c.put("parameters", parameters == null ? Map.of() : parameters);
+        return c;
+    }
+
+    private static Map<String, Object> run(HybridChain.Builder chainSettings, Settings s, Map<String, Object> parameters,
+            Progress progress, RunFolder folder, String version) throws IOException {
+        Path ckpt = s.out().resolve(CHECKPOINT);
+        boolean resuming = !folder.fresh() && Files.isRegularFile(ckpt);
         double secondsBefore = 0;
         ChainCheckpoint loaded = null;
         if (resuming) {
@@ -98,7 +147,15 @@ public final class SampleRun {
             if (extra != null && extra.has("seconds")) secondsBefore = extra.get("seconds").asDouble();
         }
         long t0 = System.nanoTime();
-        try (HybridChain chain = resuming ? chainSettings.resume(loaded) : chainSettings.build()) {
+        HybridChain built;
+        try {
+            built = resuming ? chainSettings.resume(loaded) : chainSettings.build();
+        } catch (IOException | RuntimeException e) {
+            chainSettings.discard();
+            throw e;
+        }
+        try (HybridChain chain = built) {
+            folder.markStarted();
             HybridChain.Builder cfg = chain.config();
             String[] names = chain.observableNames();
             long at = chain.state().updates();
@@ -112,7 +169,7 @@ public final class SampleRun {
             try (CsvTable history = resuming ? CsvTable.resume(historyFile, header, at) : CsvTable.create(historyFile, header);
                  EnsembleWriter ensemble = s.saveEvery() > 0
                          ? new EnsembleWriter(s.out().resolve(ENSEMBLE), cfg.chainId(), cfg.beta(), cfg.modelChecksum(),
-                                 s.ildgPrecision(), version, names, resuming ? at : -1)
+                                 s.ildgPrecision(), version, names, resuming ? at : -1, folder.created())
                          : null) {
                 final double before = secondsBefore;
                 long todo = s.n() - at;
@@ -134,6 +191,9 @@ public final class SampleRun {
             }
             double seconds = secondsBefore + (System.nanoTime() - t0) * 1e-9;
             Map<String, Object> summary = summarize(chain, s, historyFile, seconds, parameters, version);
+            if (!Boolean.TRUE.equals(summary.get("reliable"))) {
+                LOG.warn("{}: the result is not reliable: {}", s.out(), summary.get("reason"));
+            }
             byte[] json = (JSON.writeValueAsString(summary) + "\n").getBytes(StandardCharsets.UTF_8);
             AtomicFileWriter.write(s.out().resolve(SUMMARY), ch -> ch.write(java.nio.ByteBuffer.wrap(json)));
             return summary;
@@ -191,8 +251,15 @@ public final class SampleRun {
             if (chain.state().proposed(k) > 0) acc.put(k.label(), chain.state().acceptance(k));
         }
         m.put("acceptance", acc);
+        long proposed = 0;
+        long accepted = 0;
+        for (UpdateKind k : UpdateKind.values()) {
+            proposed += chain.state().proposed(k);
+            accepted += chain.state().accepted(k);
+        }
+        double acceptance = proposed == 0 ? Double.NaN : (double) accepted / proposed;
         Map<String, Object> obs = new LinkedHashMap<>();
-        for (String name : chain.observableNames()) obs.put(name, stats(cols.get(name)));
+        for (String name : chain.observableNames()) obs.put(name, stats(cols.get(name), acceptance));
         double[] q = cols.get(StandardObservables.CHARGE);
         long volume = cfg.lattice().volume();
         if (q != null) {
@@ -202,10 +269,16 @@ public final class SampleRun {
                 q2[i] = q[i] * q[i];
                 chi[i] = q2[i] / volume;
             }
-            obs.put(StandardObservables.CHARGE_SQUARED, stats(q2));
-            obs.put("topological_susceptibility", stats(chi));
+            obs.put(StandardObservables.CHARGE_SQUARED, stats(q2, acceptance));
+            obs.put("topological_susceptibility", stats(chi, acceptance));
         }
         m.put("observables", obs);
+        Map<String, Reliability> verdicts = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : obs.entrySet()) {
+            @SuppressWarnings("unchecked") Map<String, Object> o = (Map<String, Object>) e.getValue();
+            verdicts.put(e.getKey(), (Reliability) o.remove("verdict"));
+        }
+        Reliability.all(verdicts).addTo(m);
         if (cfg.group() instanceof U1 && cfg.lattice().dims() == 2) {
             ExactU1TwoD e = new ExactU1TwoD(cfg.beta(), volume);
             Map<String, Object> ex = new LinkedHashMap<>();
@@ -237,18 +310,26 @@ public final class SampleRun {
         return m;
     }
 
-    /** {mean, error, tau_int, tau_int_error} by the Gamma method (tau_int in updates). */
-    static Map<String, Object> stats(double[] v) {
+    /**
+     * {mean, error, tau_int, tau_int_error, reliable[, reason]} by the Gamma method (tau_int in updates); the verdict
+     * is also under "verdict" for the caller to take out.
+     */
+    static Map<String, Object> stats(double[] v, double acceptance) {
         Map<String, Object> o = new LinkedHashMap<>();
+        Reliability r;
         if (v == null || v.length < 2) {
             o.put("mean", v == null || v.length == 0 ? null : v[0]);
-            return o;
+            r = Reliability.of(null, v == null ? 0 : v.length, acceptance);
+        } else {
+            GammaResult g = GammaMethod.analyze(v);
+            o.put("mean", g.mean());
+            o.put("error", g.error());
+            o.put("tau_int", g.tauInt());
+            o.put("tau_int_error", g.tauIntError());
+            r = Reliability.of(g, v.length, acceptance);
         }
-        GammaResult g = GammaMethod.analyze(v);
-        o.put("mean", g.mean());
-        o.put("error", g.error());
-        o.put("tau_int", g.tauInt());
-        o.put("tau_int_error", g.tauIntError());
+        r.addTo(o);
+        o.put("verdict", r);
         return o;
     }
 }

@@ -1,7 +1,13 @@
 package org.gaugeflow.experiments;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.gaugeflow.io.RunFolder;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.model.TrainedModel;
 import org.gaugeflow.training.RunConfig;
@@ -29,6 +35,57 @@ public final class Demo {
                 "  seed: " + seed, "  precision: float64", "  device: cpu", "  metrics_interval: 10",
                 "  checkpoint_interval: " + Math.max(1, steps), "  eval_samples: 1024", "  eval_batch: 256", "");
         return RunConfig.parse(yaml, "demo");
+    }
+
+    /** The subfolders of the demo's output: the trained model and the chain. */
+    public static final String MODEL = "model";
+    /** The chain's run folder inside the demo's output. */
+    public static final String CHAIN = "chain";
+
+    /**
+     * Opens the demo's output folder {@code out} as a {@link RunFolder} held for the whole demo (its {@code run.json}
+     * records the demo's settings). An earlier demo's output there is replaced, as the demo always did; a folder that
+     * holds anything else is refused, so the demo never deletes files it did not write. The model and the chain are
+     * run folders of their own inside it ({@value #MODEL}, {@value #CHAIN}).
+     */
+    public static RunFolder openOutput(Path out, Lattice lattice, double beta, long trainSteps, long updates, long seed)
+            throws IOException {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("lattice", lattice.toString());
+        c.put("beta", beta);
+        c.put("train_steps", trainSteps);
+        c.put("n", updates);
+        c.put("seed", seed);
+        boolean earlier = earlierDemo(out);
+        if (!earlier && Files.isDirectory(out)) {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(out, p -> !p.getFileName().toString().equals(RunFolder.LOCK))) {
+                java.util.Iterator<Path> it = s.iterator();
+                if (it.hasNext()) {
+                    throw new IllegalArgumentException("out " + out + ": holds files that are not an earlier demo's ("
+                            + it.next().getFileName() + (it.hasNext() ? ", ..." : "") + "); expected a new or empty folder, or one"
+                            + " an earlier demo wrote (the demo replaces only those)");
+                }
+            }
+        }
+        RunFolder.Mode mode = earlier ? RunFolder.Mode.OVERWRITE : RunFolder.Mode.NEW;
+        return RunFolder.open(out, new RunFolder.Request("demo", c, Map.of("seed", seed), mode, Set.of()));
+    }
+
+    /** Whether {@code out} holds the output of an earlier demo (its run.json says so, or, from before run.json, only model/ and chain/). */
+    static boolean earlierDemo(Path out) throws IOException {
+        if (!Files.isDirectory(out)) return false;
+        var record = RunFolder.readRecord(out);
+        if (record.isPresent()) return record.get().path("command").asText().equals("demo");
+        boolean any = false;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(out)) {
+            for (Path p : s) {
+                String n = p.getFileName().toString();
+                if (n.equals(RunFolder.LOCK)) continue;
+                if (!(n.equals(MODEL) || n.equals(CHAIN)) || !Files.isDirectory(p)) return false;
+                any = true;
+            }
+        }
+        return any;
     }
 
     /**

@@ -175,6 +175,47 @@ public final class GaugeField implements AutoCloseable {
         return b.toString();
     }
 
+    /**
+     * The links of the whole batch as complex128 little-endian bytes in the tensor's layout (for checkpoints; read
+     * back with {@link #fromBytes}).
+     */
+    public byte[] toBytes() {
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            Tensor t = torch.view_as_real(links.to(torch.ScalarType.ComplexDouble).cpu().contiguous());
+            long n = t.numel();
+            if (n * 8 > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("field of " + n * 8 + " bytes: too large for a checkpoint (at most 2 GB)");
+            }
+            double[] d = Tensors.toArray(t);
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(d.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            bb.asDoubleBuffer().put(d);
+            return bb.array();
+        }
+    }
+
+    /**
+     * A batch of {@code batch} fields from bytes written by {@link #toBytes}, as tensors of {@code options}; the size
+     * must be that of {@code group} on {@code lattice}.
+     */
+    public static GaugeField fromBytes(GaugeGroup group, Lattice lattice, long batch, byte[] bytes, FieldOptions options) {
+        long[] shape = linkShape(lattice, batch);
+        long[] full = java.util.Arrays.copyOf(shape, shape.length + 3);
+        full[shape.length] = group.n();
+        full[shape.length + 1] = group.n();
+        full[shape.length + 2] = 2;
+        long n = 1;
+        for (long v : full) n *= v;
+        if (bytes.length != n * 8) {
+            throw new IllegalArgumentException("checkpoint field of " + bytes.length + " bytes: expected " + n * 8
+                    + " for " + batch + " " + group + " field(s) on " + lattice);
+        }
+        double[] d = new double[(int) n];
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d);
+        Tensor t = torch.view_as_complex(Tensors.fromArray(d, full))
+                .to(options.torchDevice(), options.precision().complexType()).contiguous();
+        return new GaugeField(group, lattice, t);
+    }
+
     /** Keeps the tensor alive past the current PointerScope until {@link #close()}. */
     public GaugeField retain() {
         if (!retained) {

@@ -39,6 +39,20 @@ public interface HmcEngine extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Where the engine's random numbers stand, as bytes for a checkpoint: the native engine's trajectory counter
+     * (its next Philox stream), the LibTorch engine's generator state. Engines that cannot say throw
+     * {@link UnsupportedOperationException} (their runs cannot be resumed).
+     */
+    default byte[] randomState() {
+        throw new UnsupportedOperationException("engine " + name() + ": cannot save its random-number state");
+    }
+
+    /** Continues the random numbers from {@link #randomState} (an engine of the same kind and seed). */
+    default void setRandomState(byte[] state) {
+        throw new UnsupportedOperationException("engine " + name() + ": cannot restore its random-number state");
+    }
+
     /** Releases the engine's native resources; the engine is not used afterwards. */
     @Override void close();
 }

@@ -40,9 +40,39 @@ public final class HmcRun {
 
     /** Whether the history records the topological charge (2D U(1) only). */
     public static boolean hasCharge(GaugeField field) {
-        return field.group() instanceof U1 && field.lattice().dims() == 2;
+        return hasCharge(field.group(), field.lattice());
     }
 
+    /** Whether the history of {@code group} on {@code lattice} records the topological charge (2D U(1) only). */
+    public static boolean hasCharge(org.gaugeflow.group.GaugeGroup group, org.gaugeflow.lattice.Lattice lattice) {
+        return group instanceof U1 && lattice.dims() == 2;
+    }
+
+    /**
+     * Trajectory {@code k} of every chain, in place on {@code field}: one row per chain (with the topological charge
+     * for 2D U(1)). A non-finite or too large Delta H throws {@link HmcInstabilityException}.
+     */
+    public List<Row> trajectory(GaugeField field, long k, boolean thermalization) {
+        boolean charge = hasCharge(field);
+        List<Row> rows = new ArrayList<>();
+        try (PointerScope scope = new PointerScope()) {
+            Trajectory[] t = engine.trajectory(field, params);
+            double[] q = charge ? Tensors.toArray(TopologicalCharge.u1TwoDimensional(field)) : null;
+            for (int b = 0; b < t.length; b++) {
+                double dh = t[b].deltaH();
+                if (!Double.isFinite(dh) || Math.abs(dh) > maxAbsDeltaH) {
+                    throw new HmcInstabilityException(String.format(
+                            "integrator unstable at trajectory %d (chain %d): Delta H = %s, expected |Delta H| <= %s "
+                                    + "(max-dh); reduce the step size tau/steps = %s", k, b, dh, maxAbsDeltaH,
+                            params.stepSize()));
+                }
+                rows.add(new Row(k, b, thermalization, dh, t[b].accepted(), t[b].plaquette(), charge ? q[b] : Double.NaN));
+            }
+        }
+        return rows;
+    }
+
+    /** Runs {@code thermalization} then {@code trajectories} trajectories from trajectory 0; the rows of all. */
     public List<Row> run(GaugeField field, int thermalization, int trajectories, Listener listener) {
         if (thermalization < 0) {
             throw new IllegalArgumentException("therm = " + thermalization + ": expected >= 0");
@@ -50,29 +80,17 @@ public final class HmcRun {
         if (trajectories < 1) {
             throw new IllegalArgumentException("trajectories = " + trajectories + ": expected >= 1");
         }
-        boolean charge = hasCharge(field);
         long total = (long) thermalization + trajectories;
         List<Row> rows = new ArrayList<>();
         long accepted = 0;
         long count = 0;
         for (long k = 0; k < total; k++) {
-            try (PointerScope scope = new PointerScope()) {
-                Trajectory[] t = engine.trajectory(field, params);
-                double[] q = charge ? Tensors.toArray(TopologicalCharge.u1TwoDimensional(field)) : null;
-                for (int b = 0; b < t.length; b++) {
-                    double dh = t[b].deltaH();
-                    if (!Double.isFinite(dh) || Math.abs(dh) > maxAbsDeltaH) {
-                        throw new HmcInstabilityException(String.format(
-                                "integrator unstable at trajectory %d (chain %d): Delta H = %s, expected |Delta H| <= %s "
-                                        + "(max-dh); reduce the step size tau/steps = %s", k, b, dh, maxAbsDeltaH,
-                                params.stepSize()));
-                    }
-                    rows.add(new Row(k, b, k < thermalization, dh, t[b].accepted(), t[b].plaquette(),
-                            charge ? q[b] : Double.NaN));
-                    accepted += t[b].accepted() ? 1 : 0;
-                    count++;
-                }
+            List<Row> t = trajectory(field, k, k < thermalization);
+            for (Row r : t) {
+                accepted += r.accepted() ? 1 : 0;
+                count++;
             }
+            rows.addAll(t);
             if (listener != null) {
                 listener.afterTrajectory(k, total, (double) accepted / count, field);
             }

@@ -53,6 +53,11 @@ public final class HmcSummary {
         return measured.stream().filter(HmcRun.Row::accepted).count() / (double) measured.size();
     }
 
+    /** Measurement trajectories (the length of each averaged series). */
+    public int length() {
+        return length;
+    }
+
     public boolean hasCharge() {
         return !Double.isNaN(measured.get(0).charge());
     }

@@ -40,6 +40,18 @@ public final class NativeHmcEngine implements HmcEngine {
         this.trajectories = done;
     }
 
+    /** The trajectory counter as 8 little-endian bytes. */
+    @Override public byte[] randomState() {
+        return java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(trajectories).array();
+    }
+
+    @Override public void setRandomState(byte[] state) {
+        if (state.length != 8) {
+            throw new IllegalArgumentException("native engine state of " + state.length + " bytes: expected 8 (a trajectory counter)");
+        }
+        setTrajectoriesDone(java.nio.ByteBuffer.wrap(state).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+    }
+
     /** Philox key of chain b: the run's seed for chain 0, then a Weyl sequence. */
     public long chainSeed(long b) {
         return seed + b * 0x9E3779B97F4A7C15L;

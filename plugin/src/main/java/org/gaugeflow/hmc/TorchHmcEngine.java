@@ -82,6 +82,15 @@ public final class TorchHmcEngine implements HmcEngine {
         }
     }
 
+    /** The generator's state. */
+    @Override public byte[] randomState() {
+        return rng.stateBytes();
+    }
+
+    @Override public void setRandomState(byte[] state) {
+        rng.setStateBytes(state);
+    }
+
     @Override public void close() {
         rng.close();
     }

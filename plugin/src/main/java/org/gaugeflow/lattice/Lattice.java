@@ -21,7 +21,12 @@ public final class Lattice {
             if (extents[mu] < 2) {
                 throw new IllegalArgumentException("lattice extent L_" + mu + " = " + extents[mu] + ": expected >= 2");
             }
-            v *= extents[mu];
+            try {
+                v = Math.multiplyExact(v, extents[mu]);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("lattice " + Arrays.toString(extents).replace(", ", "x").replaceAll("[\\[\\]]", "")
+                        + ": the number of sites overflows 64-bit integers; expected a smaller lattice");
+            }
         }
         this.extents = extents.clone();
         this.volume = v;
@@ -32,13 +37,19 @@ public final class Lattice {
         if (spec == null || spec.isBlank()) {
             throw new IllegalArgumentException("lattice '" + spec + "': expected extents like 8x8 or 4x4x4x8");
         }
-        String[] parts = spec.trim().toLowerCase().split("x");
+        String[] parts = spec.trim().toLowerCase().split("x", -1);
         int[] ext = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
+            String p = parts[i].trim();
+            if (!p.matches("[0-9]+")) {
+                throw new IllegalArgumentException("lattice '" + spec + "': "
+                        + (p.isEmpty() ? "an empty extent (a separator too many)" : "extent '" + p + "' is not a number")
+                        + "; expected extents like 8x8 or 4x4x4x8");
+            }
             try {
-                ext[i] = Integer.parseInt(parts[i].trim());
+                ext[i] = Integer.parseInt(p);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("lattice '" + spec + "': expected extents like 8x8 or 4x4x4x8");
+                throw new IllegalArgumentException("lattice '" + spec + "': extent " + p + " is too large; expected extents below 2^31");
             }
         }
         return new Lattice(ext);

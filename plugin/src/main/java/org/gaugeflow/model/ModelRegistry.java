@@ -45,6 +45,23 @@ public final class ModelRegistry {
     }
 
     /**
+     * The size of the model that the {@code model} section describes, from its keys alone (nothing is built), for the
+     * memory estimate; the keys are checked as for {@link #build}.
+     */
+    public static ModelFootprint footprint(Theory theory, ConfigSection model) {
+        ModelType t = type(model.text("type"));
+        List<String> allowed = new ArrayList<>();
+        allowed.add("type");
+        allowed.addAll(t.keys());
+        model.allowOnly(allowed);
+        try {
+            return t.footprint(theory, model);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith("config ") ? e : model.error(e.getMessage());
+        }
+    }
+
+    /**
      * Builds the model that the {@code model} section describes (its {@code type} key names the type) for
      * {@code theory}, with weights drawn from {@code init}.
      */

@@ -25,4 +25,12 @@ public interface ModelType {
      * ({@link org.gaugeflow.flow.WeightInit}). Construct outside any PointerScope (the model owns its parameters).
      */
     Module build(Theory theory, ConfigSection model, FieldOptions options, Rng init);
+
+    /**
+     * The size of the model this section describes, from its keys alone (nothing is built), for the memory estimate
+     * ({@link ModelFootprint}). Types that do not say get {@link ModelFootprint#generic}.
+     */
+    default ModelFootprint footprint(Theory theory, ConfigSection model) {
+        return ModelFootprint.generic(theory.lattice().dims(), theory.group().n());
+    }
 }

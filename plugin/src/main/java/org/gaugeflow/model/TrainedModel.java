@@ -80,6 +80,11 @@ public record TrainedModel(Density density, FieldOptions options, GaugeGroup gro
         return new TrainedModel(new HaarDensity(group, lattice), options, group, lattice, null, "haar", "haar", null, 0, "none");
     }
 
+    /** The model's size for memory estimates (nothing for Haar). */
+    public ModelFootprint footprint() {
+        return config == null ? ModelFootprint.NONE : ModelRegistry.footprint(config.theory(), config.model());
+    }
+
     /** The model as a LibTorch module (null for Haar). */
     public Module module() { return density instanceof Module m ? m : null; }
 }

@@ -23,4 +23,16 @@ final class U1FlowType implements ModelType {
         return new U1FineLatticeFlow(theory.lattice(), new U1FineLatticeFlow.Architecture(m.int32("layers", 16),
                 m.int32("bins", 8), m.int32s("hidden", new int[] {32, 32}), m.int32("kernel", 3)), options, init);
     }
+
+    /** Coupling layers with a context CNN over the plaquettes (cos, sin per plane) and 3K + 1 spline outputs per link. */
+    @Override public ModelFootprint footprint(Theory theory, ConfigSection m) {
+        return fine(theory, m.int32("layers", 16), m.int32("bins", 8), m.int32s("hidden", new int[] {32, 32}),
+                m.int32("kernel", 3));
+    }
+
+    static ModelFootprint fine(Theory theory, int layers, int bins, int[] hidden, int kernel) {
+        int d = theory.lattice().dims();
+        double planes = d * (d - 1) / 2.0;
+        return ModelFootprint.couplings(layers, 2 * planes, hidden, d * (3.0 * bins + 1), kernel, 1.0);
+    }
 }

@@ -15,16 +15,19 @@ import org.gaugeflow.tensor.Rng;
  * {@code model.type: multiscale}: the U(1) multiscale model of Sec. 3 (docs/multiscale.md): a Haar prior on
  * {@code coarse}, doubling layers with U(1) staple-conditional models ({@code scm_layers} loop couplings of
  * {@code scm_bins} bins and MLP widths {@code scm_hidden} on a heatbath prior starting at {@code beta_tilde}) and a
- * fine-lattice flow of {@code fine_layers} couplings ({@code bins}, {@code hidden}, {@code kernel}) on top.
- * Defaults: coarse 2x2, scm_layers 2, scm_bins 8, scm_hidden [16, 16], beta_tilde 1.0, fine_layers 4, bins 8,
- * hidden [8, 8], kernel 3.
+ * fine-lattice flow of {@code fine_layers} couplings ({@code bins}, {@code hidden}, {@code kernel}) on top. In d = 3, 4
+ * the new perpendicular links of each layer are slices drawn by lower-dimensional slice models (Sec. 4) whose
+ * staple-conditional models have the same architecture; {@code u_b} (haar, conditional, checkerboard) says how U_B is
+ * drawn inside them and {@code slice_coarse} the smallest extent of their coarsest lattices.
+ * Defaults: coarse 2x...x2 (the target's dimension), scm_layers 2, scm_bins 8, scm_hidden [16, 16], beta_tilde 1.0,
+ * u_b conditional, slice_coarse 2, fine_layers 4, bins 8, hidden [8, 8], kernel 3.
  */
 final class U1MultiscaleType implements ModelType {
     @Override public String name() { return "multiscale"; }
 
     @Override public List<String> keys() {
-        return List.of("group", "coarse", "scm_layers", "scm_bins", "scm_hidden", "beta_tilde", "fine_layers", "bins",
-                "hidden", "kernel");
+        return List.of("group", "coarse", "scm_layers", "scm_bins", "scm_hidden", "beta_tilde", "u_b", "slice_coarse",
+                "fine_layers", "bins", "hidden", "kernel");
     }
 
     @Override public Module build(Theory theory, ConfigSection m, FieldOptions options, Rng init) {
@@ -33,14 +36,30 @@ final class U1MultiscaleType implements ModelType {
         }
         String group = m.text("group", "u1");
         if (!group.equalsIgnoreCase("u1")) throw new IllegalArgumentException(m.name("group") + " = " + group + ", expected u1");
-        Lattice coarse = Lattice.parse(m.text("coarse", "2x2"));
+        Lattice coarse = Lattice.parse(m.text("coarse", SUNMultiscaleType.allTwos(theory.lattice().dims())));
         int fineLayers = m.int32("fine_layers", 4);
         U1FineLatticeFlow.Architecture fine = fineLayers > 0
                 ? new U1FineLatticeFlow.Architecture(fineLayers, m.int32("bins", 8), m.int32s("hidden", new int[] {8, 8}),
                         m.int32("kernel", 3))
                 : null;
         U1Models.Spec spec = new U1Models.Spec(m.int32("scm_layers", 2), m.int32("scm_bins", 8),
-                m.int32s("scm_hidden", new int[] {16, 16}), m.number("beta_tilde", 1.0), fine);
+                m.int32s("scm_hidden", new int[] {16, 16}), m.number("beta_tilde", 1.0), fine,
+                SUNMultiscaleType.structure(m));
         return U1Models.multiscale(coarse, theory.lattice(), spec, options, init);
+    }
+
+    /**
+     * Staple-conditional loop couplings (MLPs per link) on every doubling level (together about twice the fine
+     * volume) and the fine-lattice flow on top.
+     */
+    @Override public ModelFootprint footprint(Theory theory, ConfigSection m) {
+        int d = theory.lattice().dims();
+        int scm = m.int32("scm_layers", 2);
+        int scmBins = m.int32("scm_bins", 8);
+        ModelFootprint levels = ModelFootprint.couplings(Math.max(1, scm), 8.0 * d, m.int32s("scm_hidden", new int[] {16, 16}),
+                d * (3.0 * scmBins + 1), 1, 2.0);
+        int fine = m.int32("fine_layers", 4);
+        return fine > 0 ? levels.plus(U1FlowType.fine(theory, fine, m.int32("bins", 8), m.int32s("hidden", new int[] {8, 8}),
+                m.int32("kernel", 3))) : levels;
     }
 }

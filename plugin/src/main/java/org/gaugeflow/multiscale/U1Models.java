@@ -28,29 +28,44 @@ public final class U1Models {
     /**
      * Architecture of the U(1) multiscale model.
      *
-     * @param scmLayers  coupling layers per staple-conditional model
+     * @param scmLayers  coupling layers per staple-conditional model (every one: U_perp, slice coarse priors, U_B)
      * @param scmBins    spline bins of those couplings
      * @param scmHidden  hidden widths of their spline-parameter MLPs
      * @param betaTilde  initial beta-tilde of the heatbath prior (Eq. (6))
      * @param fine       the fine-lattice flow on top, or null for none
+     * @param structure  d > 2: U_B inside slice models and the slice models' coarsest extent
      */
-    public record Spec(int scmLayers, int scmBins, int[] scmHidden, double betaTilde, U1FineLatticeFlow.Architecture fine) {
+    public record Spec(int scmLayers, int scmBins, int[] scmHidden, double betaTilde, U1FineLatticeFlow.Architecture fine,
+            MultiscaleModel.Structure structure) {
         public Spec {
             if (scmLayers < 0) throw new IllegalArgumentException("model.scm_layers = " + scmLayers + ": expected >= 0");
             if (scmBins < 2) throw new IllegalArgumentException("model.scm_bins = " + scmBins + ": expected >= 2");
             if (!Double.isFinite(betaTilde)) {
                 throw new IllegalArgumentException("model.beta_tilde = " + betaTilde + ": expected a finite number");
             }
+            if (structure == null) structure = MultiscaleModel.Structure.DEFAULT;
             scmHidden = scmHidden.clone();
+        }
+
+        /** The default structure for d > 2 (conditional U_B, slices down to extent 2). */
+        public Spec(int scmLayers, int scmBins, int[] scmHidden, double betaTilde, U1FineLatticeFlow.Architecture fine) {
+            this(scmLayers, scmBins, scmHidden, betaTilde, fine, MultiscaleModel.Structure.DEFAULT);
         }
     }
 
-    /** The multiscale model from {@code coarse} (Haar) to {@code target}; weights drawn from {@code init}. */
+    /**
+     * The multiscale model from {@code coarse} (Haar) to {@code target} in any dimension d >= 2 (for d > 2 with slice
+     * models, {@link MultiscaleModel#build}); weights drawn from {@code init}. Construct outside any PointerScope.
+     */
     public static MultiscaleModel multiscale(Lattice coarse, Lattice target, Spec spec, FieldOptions options, Rng init) {
         Transform fine = spec.fine() == null ? null : fineTransform(target, spec.fine(), options, init);
-        return MultiscaleModel.withHaarPrior(U1.INSTANCE, coarse, target,
-                (lat, mu) -> new U1StapleConditionalModel(2, spec.scmLayers(), spec.scmBins(), spec.scmHidden(),
-                        spec.betaTilde(), options, init), fine);
+        return MultiscaleModel.build(U1.INSTANCE, coarse, target, spec.structure(), factory(spec, options, init), fine);
+    }
+
+    /** U(1) staple-conditional flows of the spec's architecture, with as many staples as each place needs. */
+    public static StapleConditionalFactory factory(Spec spec, FieldOptions options, Rng init) {
+        return (role, dims, staples) -> new U1StapleConditionalModel(staples, spec.scmLayers(), spec.scmBins(),
+                spec.scmHidden(), spec.betaTilde(), options, init);
     }
 
     /**

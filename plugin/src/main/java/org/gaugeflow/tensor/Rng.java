@@ -56,5 +56,25 @@ public final class Rng implements AutoCloseable {
 
     public void setState(Tensor state) { generator.set_state(state); }
 
+    /** The generator's state as plain bytes (for checkpoints; {@link #setStateBytes} restores it). */
+    public byte[] stateBytes() {
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            Tensor s = state().cpu().contiguous();
+            byte[] out = new byte[(int) s.nbytes()];
+            s.data_ptr_byte().get(out);
+            return out;
+        }
+    }
+
+    /** Restores a state saved by {@link #stateBytes}. */
+    public void setStateBytes(byte[] state) {
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope();
+             org.bytedeco.javacpp.BytePointer p = new org.bytedeco.javacpp.BytePointer(state)) {
+            Tensor t = torch.from_blob(p, new long[] {state.length},
+                    new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Byte)).clone();
+            setState(t);
+        }
+    }
+
     @Override public void close() { generator.releaseReference(); }
 }

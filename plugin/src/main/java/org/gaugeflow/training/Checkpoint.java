@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.gaugeflow.model.TrainedModel;
 import org.gaugeflow.tensor.Tensors;
 
 /**
@@ -48,24 +49,27 @@ public final class Checkpoint {
         if (sidecarJson != null) AtomicFileWriter.write(dir.resolve(SIDECAR), sidecarJson);
     }
 
-    /** Restores model, optimizer, stream and step from {@code dir}; returns the step. */
+    /**
+     * Restores model, optimizer, stream and step from {@code dir}; returns the step. A file that is not a complete
+     * gaugeflow checkpoint, or whose model does not fit the configuration, is a one-line error naming the file.
+     */
     public static long load(Path dir, ReverseKlTrainer<?> trainer) {
         Path file = dir.resolve(ARCHIVE);
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("checkpoint " + file + ": not found; expected a run folder written by 'gaugeflow train'");
         try (PointerScope s = new PointerScope()) {
             InputArchive root = open(file);
-            InputArchive model = new InputArchive();
-            root.read("model", model);
-            trainer.model().load(model);
+            loadModel(file, root, trainer.model());
             InputArchive opt = new InputArchive();
-            root.read("optimizer", opt);
-            trainer.optimizer().load(opt);
+            guard(file, "optimizer", () -> {
+                root.read("optimizer", opt);
+                trainer.optimizer().load(opt);
+            });
             Tensor state = new Tensor();
-            root.read("rng_state", state);
-            trainer.rng().setState(state);
-            Tensor step = new Tensor();
-            root.read("step", step);
-            long st = step.item_long();
+            guard(file, "rng_state", () -> {
+                root.read("rng_state", state);
+                trainer.rng().setState(state);
+            });
+            long st = readStep(file, root);
             trainer.setStep(st);
             return st;
         }
@@ -93,13 +97,62 @@ public final class Checkpoint {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("checkpoint " + file + ": not found; expected a run folder written by 'gaugeflow train'");
         try (PointerScope s = new PointerScope()) {
             InputArchive root = open(file);
-            InputArchive model = new InputArchive();
-            root.read("model", model);
-            module.load(model);
-            Tensor step = new Tensor();
-            root.read("step", step);
-            return step.item_long();
+            loadModel(file, root, module);
+            return readStep(file, root);
         }
+    }
+
+    private static void loadModel(Path file, InputArchive root, org.bytedeco.pytorch.Module module) {
+        InputArchive model = new InputArchive();
+        guard(file, "model", () -> root.read("model", model));
+        java.util.List<String> before = shapes(module);
+        String why = null;
+        try {
+            module.load(model);
+            java.util.List<String> after = shapes(module);
+            for (int i = 0; i < before.size() && why == null; i++) {
+                if (!before.get(i).equals(after.get(i))) why = "tensor " + i + " has shape " + after.get(i) + ", expected " + before.get(i);
+            }
+        } catch (RuntimeException e) {
+            why = firstLine(e.getMessage());
+        }
+        if (why != null) {
+            throw new IllegalArgumentException("checkpoint " + file + ": its weights do not fit the model of "
+                    + TrainedModel.CONFIG + " (" + why + "); expected the checkpoint written with that configuration");
+        }
+    }
+
+    /** The shapes of a module's parameters and buffers, in order (LibTorch's load replaces tensors of another shape silently). */
+    private static java.util.List<String> shapes(org.bytedeco.pytorch.Module module) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (org.bytedeco.pytorch.TensorVector v : new org.bytedeco.pytorch.TensorVector[] {module.parameters(), module.buffers()}) {
+            for (long i = 0; i < v.size(); i++) out.add(java.util.Arrays.toString(v.get(i).sizes().vec().get()));
+        }
+        return out;
+    }
+
+    private static long readStep(Path file, InputArchive root) {
+        Tensor step = new Tensor();
+        guard(file, "step", () -> root.read("step", step));
+        try {
+            return step.item_long();
+        } catch (RuntimeException e) {
+            throw damaged(file, "step", e);
+        }
+    }
+
+    /** Runs a read from the archive; LibTorch's errors (a missing entry, a damaged file) become one line. */
+    private static void guard(Path file, String entry, Runnable read) {
+        try {
+            read.run();
+        } catch (RuntimeException e) {
+            throw damaged(file, entry, e);
+        }
+    }
+
+    private static IllegalArgumentException damaged(Path file, String entry, RuntimeException e) {
+        return new IllegalArgumentException("checkpoint " + file + ": damaged or not a gaugeflow checkpoint (cannot read '"
+                + entry + "': " + firstLine(e.getMessage()) + ")");
     }
 
     /**
@@ -119,7 +172,11 @@ public final class Checkpoint {
 
     private static String firstLine(String m) {
         if (m == null || m.isBlank()) return "unreadable";
-        String line = m.strip().lines().findFirst().orElse("unreadable");
+        String line = m.strip().lines().findFirst().orElse("unreadable")
+                .replaceAll("^(?:[a-z][\\w$]*\\.)*[A-Z][\\w$]*(?:Exception|Error): ", "");
+        while (line.matches("^(?:[a-z][\\w$]*\\.)*[A-Z][\\w$]*(?:Exception|Error): .*")) {
+            line = line.replaceFirst("^(?:[a-z][\\w$]*\\.)*[A-Z][\\w$]*(?:Exception|Error): ", "");
+        }
         return line.length() > 160 ? line.substring(0, 160) + "..." : line;
     }
 }

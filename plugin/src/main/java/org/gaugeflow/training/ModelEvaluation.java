@@ -1,5 +1,8 @@
 package org.gaugeflow.training;
 
+import org.gaugeflow.memory.MemoryEstimate;
+import org.gaugeflow.model.TrainedModel;
+
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -39,6 +42,18 @@ public record ModelEvaluation(ReweightingStats stats, double[] logW, double seco
             }
         }
         return new ModelEvaluation(ReweightingStats.of(all), all, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Evaluates a trained model ({@code gaugeflow eval}) on {@code n} fresh samples in batches of {@code batch} from a
+     * stream seeded with {@code seed}, after checking the memory it needs ({@link MemoryEstimate#evaluation}).
+     */
+    public static ModelEvaluation run(TrainedModel model, long n, long batch, long seed) {
+        if (model.config() == null) throw new IllegalArgumentException("model " + model.name() + ": expected a trained model");
+        MemoryEstimate.evaluation(model.config(), n, batch).require();
+        try (Rng rng = new Rng(seed, model.options())) {
+            return run(model.density(), model.config().theory(), n, batch, rng);
+        }
     }
 
     /** Bootstrap error of the ESS ({@link ReweightingStats#bootstrapEssError}). */

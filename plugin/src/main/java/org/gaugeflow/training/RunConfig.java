@@ -45,7 +45,7 @@ public record RunConfig(String text, String source, Theory theory, ConfigSection
         try {
             return parse(Files.readString(file), file.toString());
         } catch (IOException e) {
-            throw new IllegalArgumentException("config " + file + ": cannot read (" + e.getMessage() + ")");
+            throw new IllegalArgumentException("config " + file + ": cannot read (" + org.gaugeflow.io.IoErrors.reason(e) + ")");
         }
     }
 
@@ -110,6 +110,43 @@ public record RunConfig(String text, String source, Theory theory, ConfigSection
     public RunConfig withMaxSeconds(double seconds) {
         return new RunConfig(text, source, theory, model, modelType, training.withMaxSeconds(seconds), checkpointInterval,
                 evalSamples, evalBatch, heldoutEvery, heldoutSamples);
+    }
+
+    /**
+     * The configuration as it takes effect, defaults filled in (recorded in the run folder's run.json and compared
+     * key by key on resume): {@code theory.*}, {@code model.*} as given, {@code training.*} with every key.
+     */
+    public java.util.Map<String, Object> effective() {
+        java.util.Map<String, Object> th = new java.util.LinkedHashMap<>();
+        th.put("group", theory.group().name());
+        th.put("lattice", theory.lattice().toString());
+        th.put("beta", theory.beta());
+        TrainingConfig t = training;
+        java.util.Map<String, Object> tr = new java.util.LinkedHashMap<>();
+        tr.put("batch", t.batch());
+        tr.put("steps", t.steps());
+        tr.put("max_seconds", t.maxSeconds());
+        tr.put("lr", t.schedule().lr());
+        tr.put("min_lr", t.schedule().minLr());
+        tr.put("schedule", t.schedule().kind());
+        tr.put("lr_step_every", t.schedule().every());
+        tr.put("lr_gamma", t.schedule().gamma());
+        tr.put("grad_clip", t.gradClip());
+        tr.put("seed", t.seed());
+        tr.put("precision", t.options().precision().label());
+        tr.put("device", t.options().device());
+        tr.put("metrics_interval", t.metricsInterval());
+        tr.put("checkpoint_interval", checkpointInterval);
+        tr.put("estimator", t.estimator().label());
+        tr.put("eval_samples", evalSamples);
+        tr.put("eval_batch", evalBatch);
+        tr.put("heldout_every", heldoutEvery);
+        tr.put("heldout_samples", heldoutSamples);
+        java.util.Map<String, Object> all = new java.util.LinkedHashMap<>();
+        all.put("theory", th);
+        all.put("model", model.node());
+        all.put("training", tr);
+        return all;
     }
 
     /** The device and precision of the model. */

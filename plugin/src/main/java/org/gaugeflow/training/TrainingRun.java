@@ -8,9 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.bytedeco.pytorch.Module;
 import org.gaugeflow.flow.Density;
 import org.gaugeflow.io.AtomicFileWriter;
+import org.gaugeflow.io.RunFolder;
+import org.gaugeflow.memory.MemoryEstimate;
 import org.gaugeflow.model.TrainedModel;
 import org.gaugeflow.physics.Theory;
 import org.gaugeflow.tensor.Rng;
@@ -31,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * degrades late still holds its best model ({@link TrainedModel#load} uses it unless told otherwise).
  * Without a folder ({@link #inMemory}) nothing is written: the experiments train many models that way.
  *
+ * <p>The folder is a {@link RunFolder}: locked while the run lasts, with {@code run.json} recording the effective
+ * configuration ({@link RunConfig#effective}). A resume must give the same configuration except for the keys in
+ * {@link #MAY_CHANGE}. Before anything is built the memory the run needs is estimated and checked
+ * ({@link MemoryEstimate#training}).
+ *
  * <p>Seeds: the model's initial weights come from {@code training.seed + 1}, the training samples from
  * {@code training.seed}, the final evaluation from {@code training.seed + 2}.
  */
@@ -43,6 +51,17 @@ public final class TrainingRun implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
 
+    /**
+     * The configuration keys that may change when a run is resumed: the length of the run ({@code steps},
+     * {@code max_seconds}: extending a run is what resume is for; note that the cosine and step learning-rate
+     * schedules are functions of {@code steps}, so the rate from the resume point on follows the new total) and the
+     * keys that change no trained weight ({@code checkpoint_interval}, and the final evaluation's {@code eval_samples}
+     * and {@code eval_batch}). Everything else (theory, model, batch, learning rates, seed, precision, device,
+     * estimator, metrics interval) is fixed for the run.
+     */
+    public static final Set<String> MAY_CHANGE = Set.of("training.steps", "training.max_seconds",
+            "training.checkpoint_interval", "training.eval_samples", "training.eval_batch");
+
     /** Told after every step, with the training seconds so far (for progress bars and training curves). */
     @FunctionalInterface
     public interface Listener {
@@ -50,6 +69,7 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     private final Path dir;
+    private final RunFolder folder;
     private final RunConfig config;
     private final Theory theory;
     private final TrainingConfig training;
@@ -62,9 +82,10 @@ public final class TrainingRun implements AutoCloseable {
     private double bestLoss = Double.POSITIVE_INFINITY;
     private long bestStep = -1;
 
-    private TrainingRun(Path dir, RunConfig config, Theory theory, TrainingConfig training, Module model,
+    private TrainingRun(RunFolder folder, RunConfig config, Theory theory, TrainingConfig training, Module model,
             TrainingMetrics metrics) {
-        this.dir = dir;
+        this.folder = folder;
+        this.dir = folder == null ? null : folder.dir();
         this.config = config;
         this.theory = theory;
         this.training = training;
@@ -74,51 +95,100 @@ public final class TrainingRun implements AutoCloseable {
         this.trainer = ReverseKlTrainer.forModel(model, theory, training);
     }
 
-    /**
-     * A new run in {@code dir} (created if missing; it must not hold a checkpoint): builds the model of
-     * {@code config} and writes {@code config.yaml}.
-     */
+    /** A new run in {@code dir} (missing or empty): {@link #open} with {@link RunFolder.Mode#NEW}. */
     public static TrainingRun start(RunConfig config, Path dir) throws IOException {
-        if (Files.exists(dir.resolve(Checkpoint.ARCHIVE))) {
-            throw new IllegalArgumentException("out " + dir + ": already holds a checkpoint; expected a new folder, or --resume");
-        }
-        Files.createDirectories(dir);
-        AtomicFileWriter.write(dir.resolve(TrainedModel.CONFIG), config.text());
-        return new TrainingRun(dir, config, config.theory(), config.training(), TrainedModel.build(config), new TrainingMetrics());
+        return open(config, dir, RunFolder.Mode.NEW);
     }
 
     /**
-     * Continues the run in {@code dir} from its checkpoint, with {@code config} (the folder's own configuration,
-     * possibly with more steps): model, optimizer, sampling stream, step, metrics and seconds are restored.
+     * Continues the run in {@code dir} from its checkpoint: {@link #open} with {@link RunFolder.Mode#RESUME}.
+     * {@code config} must be the recorded one except for {@link #MAY_CHANGE} (e.g. more steps).
      */
     public static TrainingRun resume(RunConfig config, Path dir) throws IOException {
-        if (!Files.isRegularFile(dir.resolve(Checkpoint.ARCHIVE))) {
-            throw new IllegalArgumentException("--resume: " + dir.resolve(Checkpoint.ARCHIVE) + " not found; expected a run folder with a checkpoint");
+        return open(config, dir, RunFolder.Mode.RESUME);
+    }
+
+    /**
+     * Opens the run folder {@code dir} for {@code config}: checks the memory estimate, locks the folder and applies
+     * {@code mode} to what it holds ({@link RunFolder}). A folder with a checkpoint is resumed (model, optimizer,
+     * sampling stream, step, metrics and seconds restored); otherwise the model is built and {@code config.yaml}
+     * written. The run holds the folder's lock until {@link #close}.
+     */
+    public static TrainingRun open(RunConfig config, Path dir, RunFolder.Mode mode) throws IOException {
+        MemoryEstimate.training(config).require();
+        RunFolder folder = RunFolder.open(dir, new RunFolder.Request("train", config.effective(), seeds(config), mode, MAY_CHANGE));
+        try {
+            Path archive = dir.resolve(Checkpoint.ARCHIVE);
+            if (folder.fresh() || !Files.isRegularFile(archive)) {
+                if (!folder.fresh()) LOG.info("{}: no checkpoint yet; starting the run from step 0", dir);
+                Module model = TrainedModel.build(config);
+                AtomicFileWriter.write(dir.resolve(TrainedModel.CONFIG), config.text());
+                TrainingRun run = new TrainingRun(folder, config, config.theory(), config.training(), model, new TrainingMetrics());
+                folder.markStarted();
+                return run;
+            }
+            TrainingRun run = new TrainingRun(folder, config, config.theory(), config.training(), TrainedModel.build(config),
+                    new TrainingMetrics());
+            long at;
+            try {
+                at = Checkpoint.load(dir, run.trainer);
+            } catch (RuntimeException e) {
+                run.trainer.close();
+                throw e;
+            }
+            TrainingMetrics kept = TrainingMetrics.read(dir.resolve(TrainingMetrics.FILE), at);
+            kept.rows().forEach(run.metrics::add);
+            Path side = dir.resolve(Checkpoint.SIDECAR);
+            if (Files.exists(side)) run.seconds = JSON.readTree(side.toFile()).path("seconds").asDouble(0);
+            run.restoreHeldout(at);
+            LOG.info("resuming {} at step {} of {}", dir, at, config.training().steps());
+            warnAboutScheduleChange(folder, config);
+            folder.markStarted();
+            return run;
+        } catch (IOException | RuntimeException e) {
+            folder.close();
+            throw e;
         }
-        TrainingRun run = new TrainingRun(dir, config, config.theory(), config.training(), TrainedModel.build(config),
-                new TrainingMetrics());
-        long at = Checkpoint.load(dir, run.trainer);
-        TrainingMetrics kept = TrainingMetrics.read(dir.resolve(TrainingMetrics.FILE), at);
-        kept.rows().forEach(run.metrics::add);
-        Path side = dir.resolve(Checkpoint.SIDECAR);
-        if (Files.exists(side)) run.seconds = JSON.readTree(side.toFile()).path("seconds").asDouble(0);
+    }
+
+    private static Map<String, Object> seeds(RunConfig config) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("sampling", config.training().seed());
+        s.put("initial_weights", config.training().seed() + 1);
+        s.put("final_evaluation", config.training().seed() + 2);
+        return s;
+    }
+
+    /** The learning rate of cosine and step schedules depends on the total steps: say so when a resume changed it. */
+    private static void warnAboutScheduleChange(RunFolder folder, RunConfig config) {
+        com.fasterxml.jackson.databind.JsonNode resumes = folder.record().path("resumes");
+        if (!resumes.isArray() || resumes.isEmpty()) return;
+        com.fasterxml.jackson.databind.JsonNode steps = resumes.get(resumes.size() - 1).path("changed").path("training.steps");
+        if (!steps.isMissingNode() && !config.training().schedule().kind().equals("constant")) {
+            LOG.warn("{}: training.steps {} -> {} with the {} learning-rate schedule: from the resume point on the rate "
+                    + "follows the new total, so the run differs from one started with {} steps", folder.dir(),
+                    steps.path("from").asText(), steps.path("to").asText(), config.training().schedule().kind(),
+                    steps.path("to").asText());
+        }
+    }
+
+    /** On resume: the held-out rows up to the checkpoint's step and the best model seen by then. */
+    private void restoreHeldout(long at) throws IOException {
         Path ho = dir.resolve(HELDOUT);
         if (Files.exists(ho)) {
             for (String line : Files.readAllLines(ho)) {
                 if (line.isBlank() || line.startsWith("step")) continue;
-                if (Long.parseLong(line.substring(0, line.indexOf(','))) <= at) run.heldout.add(line);
+                if (Long.parseLong(line.substring(0, line.indexOf(','))) <= at) heldout.add(line);
             }
         }
         Path best = dir.resolve(Checkpoint.BEST_SIDECAR);
         if (Files.exists(best)) {
             var b = JSON.readTree(best.toFile());
             if (b.path("step").asLong(-1) <= at) {
-                run.bestStep = b.path("step").asLong(-1);
-                run.bestLoss = b.path("heldout_loss").asDouble(Double.POSITIVE_INFINITY);
+                bestStep = b.path("step").asLong(-1);
+                bestLoss = b.path("heldout_loss").asDouble(Double.POSITIVE_INFINITY);
             }
         }
-        LOG.info("resuming {} at step {} of {}", dir, at, config.training().steps());
-        return run;
     }
 
     /** A run of an already built model without a folder (nothing is written). */
@@ -267,5 +337,12 @@ public final class TrainingRun implements AutoCloseable {
         return summary;
     }
 
-    @Override public void close() { trainer.close(); }
+    /** Closes the trainer and releases the run folder's lock. */
+    @Override public void close() {
+        try {
+            trainer.close();
+        } finally {
+            if (folder != null) folder.close();
+        }
+    }
 }

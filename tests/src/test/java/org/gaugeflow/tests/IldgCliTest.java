@@ -14,7 +14,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
 import org.gaugeflow.cli.Main;
+import org.gaugeflow.io.ildg.IldgConfiguration;
+import org.gaugeflow.io.ildg.IldgReader;
+import org.gaugeflow.io.ildg.IldgWriter;
+import org.gaugeflow.io.ildg.Provenance;
+import org.gaugeflow.tensor.Precision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,5 +135,61 @@ class IldgCliTest {
         assertEquals(1, wrongLattice.status());
         assertTrue(wrongLattice.err().strip().endsWith("the file's ildg-format says lattice 4x4x4x4 but 4x4x4x8 was given"),
                 wrongLattice.err());
+    }
+
+    /** A file cut at a record boundary before its checksum: readers take it with a warning, verify fails. */
+    @Test
+    void verifyFailsOnAFileCutBeforeItsChecksumRecord() throws Exception {
+        Path full = dir.resolve("full.lime");
+        assertEquals(0, run("ildg", "convert", fixture("su3-4x4x4x4-b5.7-binary-only.ildg"), full.toString()).status());
+        JsonNode records = new ObjectMapper().readTree(run("ildg", "info", full.toString()).out()).get("records");
+        JsonNode last = records.get(records.size() - 1);
+        assertEquals("scidac-checksum", last.get("type").asText());
+        Path cut = dir.resolve("cut.lime");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(full), (int) last.get("offset").asLong()));
+
+        Run info = run("ildg", "info", cut.toString());
+        assertEquals(0, info.status(), info.err());
+        assertTrue(new ObjectMapper().readTree(info.out()).get("warnings").toString().contains("MB/ME"), info.out());
+        Run verify = run("ildg", "verify", cut.toString());
+        assertEquals(1, verify.status(), verify.out());
+        String err = verify.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.contains("cut.lime: the last LIME message is not ended") && err.contains("cut at a record boundary")
+                && err.contains("no scidac-checksum"), err);
+        assertEquals(0, run("ildg", "verify", full.toString()).status());
+    }
+
+    /** Links that are not in the group (NaN) are not given a fresh checksum unless forced. */
+    @Test
+    void convertRefusesLinksThatAreNotInTheGroupUnlessForced() throws Exception {
+        Path nan = dir.resolve("nan.lime");
+        try (PointerScope s = new PointerScope()) {
+            IldgConfiguration conf = IldgReader.read(Fixtures.ildg("su3-4x4x4x4-b5.7-binary-only.ildg"));
+            Tensor links = conf.links().clone();
+            links.view(-1).narrow(0, 17, 1).fill_(new Scalar(Double.NaN));
+            IldgWriter.write(nan, links, IldgWriter.Options.of(Precision.DOUBLE, new Provenance("test", "wilson", 5.7, "test", 1L, null)));
+        }
+        Path out = dir.resolve("out.lime");
+        Run refused = run("ildg", "convert", nan.toString(), out.toString());
+        assertEquals(1, refused.status(), refused.out());
+        String err = refused.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.contains("nan.lime: max |U U^dagger - 1| = NaN") && err.contains("--force"), err);
+        assertFalse(Files.exists(out));
+        Run forced = run("ildg", "convert", nan.toString(), out.toString(), "--force");
+        assertEquals(0, forced.status(), forced.err());
+        assertEquals(1, run("ildg", "verify", out.toString()).status());
+    }
+
+    /** A killed convert's temporary file is removed by the next write of the same file. */
+    @Test
+    void convertRemovesTheLeftoverOfAKilledConvert() throws Exception {
+        Path left = Files.writeString(dir.resolve(".conv.lime.k3j2x9.tmp"), "partial");
+        Path other = Files.writeString(dir.resolve(".notes.tmp"), "not ours");
+        Run c = run("ildg", "convert", fixture("unity-4x4x4x4-tmlqcd.lime"), dir.resolve("conv.lime").toString());
+        assertEquals(0, c.status(), c.err());
+        assertFalse(Files.exists(left));
+        assertTrue(Files.exists(other));
     }
 }

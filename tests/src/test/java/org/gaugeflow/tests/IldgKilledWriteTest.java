@@ -73,5 +73,14 @@ class IldgKilledWriteTest {
         assertEquals(1, left.size(), left.toString());
         assertTrue(left.get(0).getFileName().toString().matches("\\.conf\\.lime\\.[0-9a-z]+\\.tmp"), left.toString());
         assertTrue(Files.size(left.get(0)) > 0 && Files.size(left.get(0)) < 12L * 12 * 12 * 12 * 576);
+
+        // the next write of that target removes the leftover of the killed one (unlocked now that its writer is dead)
+        try (PointerScope s = new PointerScope(); Rng rng = new Rng(4, FieldOptions.CPU_DOUBLE)) {
+            Tensor links = GaugeField.haar(new SUN(3), Lattice.parse("2x2x2x2"), 1, rng).toIldgOrder(0);
+            IldgWriter.write(target, links, IldgWriter.Options.of(Precision.DOUBLE, new Provenance("test", "wilson", 6.0, "hmc", 2L, null)));
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of(target), s.toList(), "only the new file is left");
+        }
     }
 }

@@ -26,6 +26,7 @@ import org.gaugeflow.tensor.Precision;
 import org.gaugeflow.tensor.Rng;
 import org.gaugeflow.tensor.Tensors;
 import org.gaugeflow.tensor.TorchRuntime;
+import org.gaugeflow.io.RunFolder;
 import org.gaugeflow.training.RunConfig;
 import org.gaugeflow.training.TrainingRun;
 
@@ -63,11 +64,13 @@ public final class EmbeddingExample {
         TorchRuntime.configure();
         Files.createDirectories(work);
 
-        // 1. Configure and train a model; the run folder holds config.yaml, metrics.csv, checkpoint.pt, summary.json.
+        // 1. Configure and train a model; the run folder (locked while training) holds run.json, config.yaml,
+        //    metrics.csv, checkpoint.pt, summary.json. OVERWRITE: a rerun of the example replaces its earlier run
+        //    (NEW refuses a folder that holds anything, RESUME continues it with the same configuration).
         RunConfig cfg = RunConfig.parse(CONFIG, "example");
         Path runDir = work.resolve("model");
         double ess;
-        try (TrainingRun run = TrainingRun.start(cfg, runDir)) {
+        try (TrainingRun run = TrainingRun.open(cfg, runDir, RunFolder.Mode.OVERWRITE)) {
             run.train(null);
             ess = ((Number) run.finish().get("ess")).doubleValue();
         }

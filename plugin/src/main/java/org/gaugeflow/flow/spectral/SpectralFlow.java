@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.gaugeflow.flow.Transform;
 import org.gaugeflow.flow.Transformed;
+import org.gaugeflow.group.Eigh3;
 import org.gaugeflow.group.SUN;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Rng;
@@ -41,9 +42,11 @@ import org.gaugeflow.tensor.Tensors;
  * Every factor is computed from gaps and stick ratios (no differences of nearly equal numbers), so the
  * log-Jacobian stays accurate near degenerate eigenvalues.
  *
- * <p><b>Stability.</b> P is diagonalized by {@code linalg_eigh} of H = a P + conj(a) P^dag (P is normal),
- * taking per matrix the phase a among N(N-1)/2 + 1 candidates that maximizes H's smallest eigenvalue gap,
- * so that accidental degeneracies of H never spoil the eigenvectors. The eigenvectors V are then held
+ * <p><b>Stability.</b> P is diagonalized through the Hermitian H = a P + conj(a) P^dag (P is normal), taking per
+ * matrix the phase a among N(N-1)/2 + 1 candidates that keeps H's eigenvalue gaps open, so that accidental
+ * degeneracies of H never spoil the eigenvectors: by LAPACK the candidate with the largest smallest gap of H,
+ * for N = 3 by default the one with the largest |det(a^2 - P)| (from Tr P; H's gaps are P's gaps times
+ * |a^2 - lambda_k|) and for large batches the closed-form {@link Eigh3} ({@link Eigensolver}). The eigenvectors V are then held
  * constant (detached) and f(P) is written as P' = V [diag(e^{i theta'}) + G o offdiag(V^dag P V)] V^dag with
  * eigenvalues read from diag(V^dag P V) (first-order exact for normal P) and the divided differences
  * G_ij = (e^{i theta'_i} - e^{i theta'_j}) / (e^{i theta_i} - e^{i theta_j}) = e^{i(...)/2} sin(d'/2)/sin(d/2)
@@ -131,39 +134,114 @@ public final class SpectralFlow extends Module implements Transform {
     /** Sorted eigenvectors (detached, columns in alcove order) and the 2 pi offsets of the lift. */
     private record Eigen(Tensor vectors, Tensor offset) {}
 
-    /** Total wall time spent in eigen-decompositions (eigh of the candidates, sorting, lift), for benchmarks. */
-    private static final java.util.concurrent.atomic.AtomicLong DECOMPOSITION_NANOS = new java.util.concurrent.atomic.AtomicLong();
-
-    /** Nanoseconds spent in eigen-decompositions by all spectral flows of this process so far. */
-    public static long decompositionNanos() { return DECOMPOSITION_NANOS.get(); }
-
-    private Eigen decompose(Tensor p) {
-        long t0 = System.nanoTime();
-        try {
-            return decomposeTimed(p);
-        } finally {
-            DECOMPOSITION_NANOS.addAndGet(System.nanoTime() - t0);
-        }
+    /**
+     * Eigenvectors of batched SU(N) matrices p [b, N, N] (unitary, hence normal): V [b, N, N] unitary with V^dag P V
+     * diagonal, columns in any order and with any phases. The flow calls it without gradient and uses V only
+     * through V^dag P V and V (...) V^dag, so phases are free and a solver's own gradients never enter. Every
+     * solver diagonalizes the Hermitian H = a P + conj(a) P^dag with, per matrix, a phase a among the N(N-1)/2 + 1
+     * candidates e^{i pi c / C} chosen to keep H's eigenvalue gaps open.
+     */
+    @FunctionalInterface
+    public interface Eigensolver {
+        Tensor eigenvectors(Tensor p);
     }
 
-    private Eigen decomposeTimed(Tensor p) {
+    /** LAPACK: {@code linalg_eigvalsh} of all candidates, {@code linalg_eigh} of the chosen one. Any N. */
+    public static final Eigensolver LINALG_EIGH = p -> torch.linalg_eigh(candidate(p, bestCandidateByEigenvalues(p))).get1();
+
+    /**
+     * Closed form for N = 3: the candidate from Tr P alone ({@link #su3BestCandidate}: no candidate matrices,
+     * no eigenvalues), {@link Eigh3} of it; LAPACK for other N.
+     */
+    public static final Eigensolver CLOSED_FORM = p -> p.size(-1) != 3 ? LINALG_EIGH.eigenvectors(p)
+            : Eigh3.eigh(candidate(p, su3BestCandidate(p))).vectors();
+
+    /**
+     * Smallest batch from which {@link #AUTO} diagonalizes the chosen candidate by the closed-form {@link Eigh3}:
+     * below it LAPACK's ~1-2 us per 3 x 3 matrix beats the closed form's fixed cost of ~100 small tensor ops
+     * (measured with Eigh3Benchmark).
+     */
+    public static final long AUTO_MIN_EIGH = 8192;
+
+    /** The default: for N = 3 the candidate from Tr P, then the cheaper of LAPACK and Eigh3 for the batch size. */
+    public static final Eigensolver AUTO = p -> {
+        if (p.size(-1) != 3) return LINALG_EIGH.eigenvectors(p);
+        Tensor h = candidate(p, su3BestCandidate(p));
+        return p.size(0) >= AUTO_MIN_EIGH ? Eigh3.eigh(h).vectors() : torch.linalg_eigh(h).get1();
+    };
+
+    private static volatile Eigensolver eigensolver = AUTO;
+
+    /**
+     * Selects the eigen-solver of all spectral flows in this process (tests and benchmarks compare
+     * {@link #CLOSED_FORM} with {@link #LINALG_EIGH}; a benchmark may wrap one to see the matrices it gets).
+     */
+    public static void setEigensolver(Eigensolver solver) {
+        if (solver == null) throw new IllegalArgumentException("spectral flow eigen-solver null: expected one");
+        eigensolver = solver;
+    }
+
+    public static Eigensolver eigensolver() { return eigensolver; }
+
+    private static int candidateCount(long n) { return (int) (n * (n - 1) / 2 + 1); }
+
+    /** H = a_c P + conj(a_c) P^dag with a_c = e^{i pi c / C} for per-matrix candidate indices c = best [b]. */
+    static Tensor candidate(Tensor p, Tensor best) {
+        int count = candidateCount(p.size(-1));
+        double[] re = new double[count];
+        double[] im = new double[count];
+        for (int c = 0; c < count; c++) {
+            re[c] = Math.cos(Math.PI * c / count);
+            im[c] = Math.sin(Math.PI * c / count);
+        }
+        Tensor phases = Tensors.complex(Tensors.fromArray(re, count), Tensors.fromArray(im, count)).to(p.device(), p.scalar_type());
+        Tensor ap = p.mul(phases.index_select(0, best).view(-1, 1, 1));
+        return ap.add(dagger(ap));
+    }
+
+    /** Index [b] of the candidate with the largest smallest eigenvalue gap, from LAPACK eigenvalues of all candidates. */
+    static Tensor bestCandidateByEigenvalues(Tensor p) {
+        long n = p.size(-1);
+        int count = candidateCount(n);
+        Tensor[] hs = new Tensor[count];
+        for (int c = 0; c < count; c++) {
+            double phi = Math.PI * c / count;
+            Tensor a = p.mul(new Scalar(new org.bytedeco.pytorch.DoubleComplex(Math.cos(phi), Math.sin(phi))));
+            hs[c] = a.add(dagger(a));
+        }
+        Tensor evals = torch.linalg_eigvalsh(torch.stack(new TensorVector(hs), 0));               // [C, b, n]
+        Tensor gap = evals.narrow(-1, 1, n - 1).sub(evals.narrow(-1, 0, n - 1)).amin(new long[] {-1}, false);
+        return gap.argmax(new org.bytedeco.pytorch.LongOptional(0), false);
+    }
+
+    /**
+     * For SU(3), a candidate choice from Tr P alone. With P = sum_k lambda_k v_k v_k^dag, H_a has eigenvalues
+     * 2 Re(a lambda_k) and gaps |2 Re(a lambda_i) - 2 Re(a lambda_j)| = |lambda_i - lambda_j| |a - conj(a) conj(lambda_i
+     * lambda_j)| = |lambda_i - lambda_j| |a^2 - lambda_k| ({i, j, k} = {1, 2, 3}, det P = 1): H's gaps are P's gaps
+     * times the factors |a^2 - lambda_k|, and accidental degeneracies are a^2 near an eigenvalue of P. Their
+     * product is |det(a^2 - P)| = |chi(a^2)|, chi(z) = z^3 - tau z^2 + conj(tau) z - 1 (tau = Tr P); for the
+     * candidates a^2 = 1, i, -1, -i and tau = x + i y, |chi|^2 = 4 y^2, 2 (x + y - 1)^2, 4 (1 + x)^2, 2 (x - y - 1)^2.
+     * Taking the largest: some a^2 is at least pi/4 away from all three eigenvalues (product >= (2 sin(pi/8))^3),
+     * so the chosen one has every factor >= 0.11 and H's gaps are at least 0.11 times P's, near degenerate P
+     * too. (LAPACK's criterion, the largest smallest gap of H, can let a well-separated eigenvalue of P merge
+     * with a nearly degenerate pair in H.) A dozen ops on [b] reals, exact to rounding.
+     */
+    static Tensor su3BestCandidate(Tensor p) {
+        Tensor tau = Tensors.trace(p);
+        Tensor x = torch.real(tau), y = torch.imag(tau);
+        Tensor one = torch.ones_like(x);
+        Tensor c0 = y.square().mul(new Scalar(2.0));                                            // |chi|^2 / 2
+        Tensor c1 = x.add(y).sub(one).square();
+        Tensor c2 = x.add(one).square().mul(new Scalar(2.0));
+        Tensor c3 = x.sub(y).sub(one).square();
+        return torch.stack(new TensorVector(c0, c1, c2, c3), 0).argmax(new org.bytedeco.pytorch.LongOptional(0), false);
+    }
+
+    private Eigen decompose(Tensor p) {
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor pd = p.detach();
-            int candidates = n * (n - 1) / 2 + 1;
-            Tensor[] hs = new Tensor[candidates];
-            for (int c = 0; c < candidates; c++) {
-                double phi = Math.PI * c / candidates;
-                Tensor a = pd.mul(new Scalar(new org.bytedeco.pytorch.DoubleComplex(Math.cos(phi), Math.sin(phi))));
-                hs[c] = a.add(dagger(a));
-            }
-            T_TensorTensor_T eig = torch.linalg_eigh(torch.stack(new TensorVector(hs), 0));
-            Tensor evals = eig.get0();
-            Tensor evecs = eig.get1();
-            Tensor gap = evals.narrow(-1, 1, n - 1).sub(evals.narrow(-1, 0, n - 1)).amin(new long[] {-1}, false);
-            Tensor best = gap.argmax(new org.bytedeco.pytorch.LongOptional(0), false);   // [b]
             long b = pd.size(0);
-            Tensor index = best.view(1, b, 1, 1).expand(1, b, n, n);
-            Tensor v = evecs.gather(0, index).squeeze(0);
+            Tensor v = eigensolver.eigenvectors(pd);
             Tensor theta0 = torch.angle(dagger(v).matmul(pd).matmul(v).diagonal(0, -2, -1));
             T_TensorTensor_T sorted = torch.sort(theta0, -1, true);
             Tensor vals = sorted.get0();

@@ -59,7 +59,17 @@ public record FieldType(int colors, boolean special) {
         }
         Matcher m = SUN.matcher(n);
         if (m.matches()) {
-            return su(Integer.parseInt(m.group(1)));
+            int colors;
+            try {
+                colors = Integer.parseInt(m.group(1));
+            } catch (NumberFormatException e) {
+                colors = -1;
+            }
+            if (colors < 2 || colors > 1024) {
+                throw new IllegalArgumentException("ILDG field '" + name.strip() + "': N = " + m.group(1)
+                        + " out of range; expected su2gauge .. su1024gauge (su3gauge for ILDG proper)");
+            }
+            return su(colors);
         }
         throw new IllegalArgumentException("unknown ILDG field '" + name.strip()
                 + "', expected su3gauge (or the gaugeflow extension su2gauge, u1gauge)");

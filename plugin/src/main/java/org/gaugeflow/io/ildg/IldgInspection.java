@@ -43,9 +43,26 @@ public record IldgInspection(IldgFileInfo info, ScidacChecksum computed, double 
         return info.layout().precision() == org.gaugeflow.tensor.Precision.DOUBLE ? 1e-10 : 1e-5;
     }
 
+    /**
+     * Why the file ends inside a LIME message, if it does: its last record lacks the message-end (ME) flag, so
+     * records that belonged to the message are missing (a file cut at a record boundary, e.g. before its
+     * {@code scidac-checksum}). Readers accept such a file with a warning; {@code verify} fails on it.
+     */
+    public Optional<String> unendedMessage() {
+        var records = info.records();
+        if (records.isEmpty()) return Optional.empty();
+        var last = records.get(records.size() - 1);
+        if (last.header().messageEnd()) return Optional.empty();
+        return Optional.of(info.path() + ": the last LIME message is not ended (record '" + last.type() + "' at offset "
+                + last.headerOffset() + " has no ME flag): the file was cut at a record boundary"
+                + (info.storedChecksum().isEmpty() ? ", and no scidac-checksum record is left" : ""));
+    }
+
     /** Empty when the file passes; otherwise the one-line reason. */
     public Optional<String> failure(double tolerance) {
         String file = info.path().toString();
+        Optional<String> cut = unendedMessage();
+        if (cut.isPresent()) return cut;
         if (checksumOk().isPresent() && !checksumOk().get()) {
             return Optional.of(file + ": SciDAC checksum mismatch: stored " + info.storedChecksum().get()
                     + ", computed " + computed);

@@ -89,7 +89,7 @@ public record IldgLayout(long[] extents, FieldType field, Precision precision) {
 
     /** Parses {@code 4x4x4x8} (L_0 first) into extents. */
     public static long[] parseLattice(String text) {
-        String[] parts = text.strip().toLowerCase().split("x");
+        String[] parts = text.strip().toLowerCase().split("x", -1);
         long[] ext = new long[parts.length];
         try {
             for (int i = 0; i < parts.length; i++) {

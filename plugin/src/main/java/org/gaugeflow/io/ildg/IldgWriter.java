@@ -37,8 +37,10 @@ public final class IldgWriter {
      * @param provenance what made the configuration; goes into scidac-record-xml
      * @param lfn        the ILDG logical file name; null for the file's name
      * @param progress   told bytes of binary data written so far (may be null)
+     * @param date       the date written into scidac-file-xml and scidac-private-record-xml; null for the time of
+     *                   writing (runs pass their creation date, so that a resumed run writes byte-identical files)
      */
-    public record Options(Precision precision, Provenance provenance, String lfn, LongConsumer progress) {
+    public record Options(Precision precision, Provenance provenance, String lfn, LongConsumer progress, Instant date) {
 
         public Options {
             if (precision == null || provenance == null) {
@@ -47,15 +49,20 @@ public final class IldgWriter {
         }
 
         public static Options of(Precision precision, Provenance provenance) {
-            return new Options(precision, provenance, null, null);
+            return new Options(precision, provenance, null, null, null);
         }
 
         public Options withLfn(String name) {
-            return new Options(precision, provenance, name, progress);
+            return new Options(precision, provenance, name, progress, date);
         }
 
         public Options withProgress(LongConsumer p) {
-            return new Options(precision, provenance, lfn, p);
+            return new Options(precision, provenance, lfn, p, date);
+        }
+
+        /** The same options with the date written into the file's XML records. */
+        public Options withDate(Instant d) {
+            return new Options(precision, provenance, lfn, progress, d);
         }
     }
 
@@ -91,7 +98,7 @@ public final class IldgWriter {
         if (layout.dims() > IldgXml.maxDims()) {
             throw new IllegalArgumentException("ILDG files hold d <= " + IldgXml.maxDims() + " dimensions, got " + layout.dims());
         }
-        Instant now = Instant.now();
+        Instant now = options.date() != null ? options.date() : Instant.now();
         String lfn = options.lfn() != null ? options.lfn() : target.getFileName().toString();
         ScidacChecksum[] written = new ScidacChecksum[1];
         AtomicFileWriter.write(target, channel -> {

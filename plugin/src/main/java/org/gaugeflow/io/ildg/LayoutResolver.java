@@ -57,6 +57,14 @@ final class LayoutResolver {
         if (extents == null) {
             return hypercube(where, field, precision, dataLength);
         }
+        try {
+            long bytes = 2L * field.colors() * field.colors() * 8;
+            bytes = Math.multiplyExact(bytes, extents.length);
+            for (long e : extents) bytes = Math.multiplyExact(bytes, e);
+        } catch (ArithmeticException e) {
+            throw new IldgFormatException(where + ": lattice " + IldgLayout.describe(extents) + " (from " + source + ") of "
+                    + field + ": its size in bytes overflows 64-bit integers; expected a lattice that fits in a file");
+        }
         IldgLayout layout;
         if (precision.isPresent()) {
             layout = new IldgLayout(extents, field, precision.get());

@@ -131,4 +131,23 @@ class IldgCorruptInputTest {
                 assertThrows(IldgFormatException.class, () -> IldgReader.read(f)).getMessage());
         assertTrue(Files.exists(f));
     }
+
+    @Test
+    void extentsWhoseSizeOverflowsNameTheFileAndLattice() throws Exception {
+        Path f = new LimeFiles().add("ildg-format", "<ildgFormat><field>su3gauge</field><precision>64</precision>"
+                + "<lx>1000000000</lx><ly>1000000000</ly><lz>1000000000</lz><lt>1000000000</lt></ildgFormat>")
+                .add("ildg-binary-data", new byte[8]).write(dir.resolve("huge.lime"));
+        IldgFormatException e = assertThrows(IldgFormatException.class, () -> IldgReader.read(f));
+        assertEquals(f + ": lattice 1000000000x1000000000x1000000000x1000000000 (from ildg-format) of su3gauge: its size in"
+                + " bytes overflows 64-bit integers; expected a lattice that fits in a file", e.getMessage());
+    }
+
+    @Test
+    void aHugeGroupInTheFieldNameIsRefusedWithTheName() throws Exception {
+        Path f = new LimeFiles().add("ildg-format", "<ildgFormat><field>su99999999999gauge</field><lx>2</lx></ildgFormat>")
+                .add("ildg-binary-data", new byte[8]).write(dir.resolve("suhuge.lime"));
+        Exception e = assertThrows(Exception.class, () -> IldgReader.read(f));
+        assertTrue(e.getMessage().contains("su99999999999gauge") && !e.getMessage().contains("For input string"), e.getMessage());
+        assertOneLine(e);
+    }
 }

@@ -1,4 +1,4 @@
-package org.gaugeflow.ensemble;
+package org.gaugeflow.io;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -10,29 +10,28 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import org.gaugeflow.io.AtomicFileWriter;
 
 /**
- * An append-only CSV file whose first column is the update number (history.csv, index.csv). Rows are
+ * An append-only CSV file whose first column is the update or trajectory number (history.csv, index.csv). Rows are
  * flushed at every checkpoint; on resume the file is cut back (atomically) to the rows of updates up to
  * the checkpoint, which also drops a half-written last line, so the resumed chain appends with no gap
  * and no duplicate. Flushing forces the rows to disk. (An append log is the one kind of file not written by
  * {@link AtomicFileWriter}: it grows during a run, and the cut-back on resume keeps it consistent.)
  */
-final class CsvTable implements AutoCloseable {
+public final class CsvTable implements AutoCloseable {
     private final Path file;
     private final String header;
     private FileChannel channel;
     private BufferedWriter out;
 
     /** A new table (replacing any old file). */
-    static CsvTable create(Path file, String header) throws IOException {
+    public static CsvTable create(Path file, String header) throws IOException {
         AtomicFileWriter.write(file, ch -> ch.write(java.nio.ByteBuffer.wrap((header + "\n").getBytes(StandardCharsets.UTF_8))));
         return new CsvTable(file, header);
     }
 
     /** The existing table cut back to rows with update <= {@code updates}; the header must match. */
-    static CsvTable resume(Path file, String header, long updates) throws IOException {
+    public static CsvTable resume(Path file, String header, long updates) throws IOException {
         if (!Files.isRegularFile(file)) return create(file, header);
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         if (lines.isEmpty() || !lines.get(0).equals(header)) {
@@ -65,21 +64,23 @@ final class CsvTable implements AutoCloseable {
         this.out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8));
     }
 
-    void append(String row) throws IOException {
+    /** Appends a row (buffered until {@link #flush}). */
+    public void append(String row) throws IOException {
         out.write(row);
         out.write('\n');
     }
 
     /** Writes the buffered rows and forces them to disk (at every checkpoint, so the checkpoint never runs ahead). */
-    void flush() throws IOException {
+    public void flush() throws IOException {
         out.flush();
         channel.force(false);
     }
 
-    Path file() { return file; }
+    /** The file. */
+    public Path file() { return file; }
 
     /** All data rows, split at commas. */
-    static List<String[]> rows(Path file) throws IOException {
+    public static List<String[]> rows(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         List<String[]> rows = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) rows.add(lines.get(i).split(",", -1));
