@@ -51,8 +51,11 @@ class GridMolecularDynamicsTest {
         return new double[] {dhNative, dhGrid, GridTestSupport.maxAbsDiff(un, ug), GridTestSupport.maxAbsDiff(pn, pg)};
     }
 
+    // Step counts where leapfrog and 2MN are stable at beta = 6 (eps <= 0.2): with eps = 1/3 leapfrog is unstable
+    // (Delta H ~ 60), the trajectory is chaotic and any two correct implementations drift apart from round-off
+    // (measured 5e-9 in Delta H), so no fixed tolerance compares the integrators there.
     @ParameterizedTest
-    @CsvSource({"leapfrog, 10", "omelyan, 10", "leapfrog, 3", "omelyan, 25"})
+    @CsvSource({"leapfrog, 10", "omelyan, 10", "leapfrog, 5", "omelyan, 25"})
     void gridIntegratesOurMomentaAsTheNativeEngine(String integrator, int steps) {
         try (PointerScope scope = new PointerScope()) {
             GaugeField f = GridTestSupport.thermalized(L4, BETA, 30, 9);
@@ -91,8 +94,9 @@ class GridMolecularDynamicsTest {
     }
 
     /**
-     * |Delta H| of one trajectory against the step size: Omelyan 2MN is second order (halving eps divides it by about
-     * 4), Grid's force-gradient integrator fourth order (by about 16).
+     * RMS Delta H over four momentum draws against the step size: Omelyan 2MN is second order (halving eps divides it
+     * by about 4), Grid's force-gradient integrator fourth order (by about 16). 8 and 16 steps: at 4 steps (eps = 0.25)
+     * the force-gradient error is not yet in its asymptotic regime at beta = 6 (the ratio 4 -> 8 steps was 74).
      */
     @Test
     void forceGradientIsFourthOrder() {
@@ -100,20 +104,26 @@ class GridMolecularDynamicsTest {
             GaugeField f = GridTestSupport.thermalized(L4, BETA, 30, 17);
             double[] dh = new double[2];
             double[] dhOm = new double[2];
+            int draws = 4;
             for (int k = 0; k < 2; k++) {
-                int steps = 4 << k;
+                int steps = 8 << k;
                 GridLattice g = new GridLattice(L4);
                 for (int which = 0; which < 2; which++) {
-                    Tensor u = f.links().clone();
-                    Tensor p = torch.zeros_like(u);
-                    new NativeLattice(3, L4.extents()).randomMomenta(p, 0, 55, 0);
-                    double h0 = g.kinetic(p, 0) + g.action(u, 0, BETA);
-                    g.integrate(u, 0, p, 0, which == 0 ? GridBridge.GG_FORCE_GRADIENT : GridBridge.GG_OMELYAN, BETA, 1.0, steps);
-                    double d = Math.abs(g.kinetic(p, 0) + g.action(u, 0, BETA) - h0);
-                    if (which == 0) dh[k] = d; else dhOm[k] = d;
+                    double sum = 0;
+                    for (int d = 0; d < draws; d++) {
+                        Tensor u = f.links().clone();
+                        Tensor p = torch.zeros_like(u);
+                        new NativeLattice(3, L4.extents()).randomMomenta(p, 0, 55, d);
+                        double h0 = g.kinetic(p, 0) + g.action(u, 0, BETA);
+                        g.integrate(u, 0, p, 0, which == 0 ? GridBridge.GG_FORCE_GRADIENT : GridBridge.GG_OMELYAN, BETA, 1.0, steps);
+                        double x = g.kinetic(p, 0) + g.action(u, 0, BETA) - h0;
+                        sum += x * x;
+                    }
+                    double rms = Math.sqrt(sum / draws);
+                    if (which == 0) dh[k] = rms; else dhOm[k] = rms;
                 }
             }
-            String msg = String.format("|dH| force-gradient %.3g -> %.3g (ratio %.1f), omelyan %.3g -> %.3g (ratio %.1f)",
+            String msg = String.format("RMS dH force-gradient %.3g -> %.3g (ratio %.1f), omelyan %.3g -> %.3g (ratio %.1f)",
                     dh[0], dh[1], dh[0] / dh[1], dhOm[0], dhOm[1], dhOm[0] / dhOm[1]);
             System.out.println("[GridMolecularDynamicsTest] " + msg);
             assertTrue(dh[0] / dh[1] > 10 && dh[0] / dh[1] < 25, msg);
