@@ -30,30 +30,36 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--therm", paramLabel = "N", description = "Updates left out of each sample replica (default: its own therm).")
     Long therm;
 
-    @Override @SuppressWarnings("unchecked")
+    @Override
     public Integer call() throws Exception {
         if (therm != null && therm < 0) throw new IllegalArgumentException("--therm " + therm + ": expected >= 0");
         Map<String, Object> r = ReplicaEnsemble.analyze(dirs, therm);
-        System.out.println(r.get("theory") + ", " + ((List<?>) r.get("replicas")).size() + " replicas");
-        ((Map<String, Object>) r.get("observables")).forEach((name, v) -> {
-            Map<String, Object> o = (Map<String, Object>) v;
-            System.out.println();
-            System.out.println("| " + name + " | mean | error | tau_int | n |");
-            System.out.println("|---|---|---|---|---|");
-            for (Object e : (List<Object>) o.get("replicas")) {
-                Map<String, Object> m = (Map<String, Object>) e;
-                System.out.println(row(String.valueOf(m.get("replica")), m));
-            }
-            System.out.println(row("**combined**", (Map<String, Object>) o.get("combined")));
-            Object q = o.get("q");
-            if (q != null) {
-                System.out.printf(Locale.ROOT, "replica consistency: chi2 = %.2f for %s dof, Q = %.3g%n", o.get("chi2"), o.get("dof"), q);
-            }
-        });
+        print(r, System.out);
         if (json != null) {
             AtomicFileWriter.write(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r) + "\n");
         }
         return 0;
+    }
+
+    /** The tables of an analysis ({@link ReplicaEnsemble#analyze}): per observable, each replica and the combination. */
+    @SuppressWarnings("unchecked")
+    static void print(Map<String, Object> r, java.io.PrintStream out) {
+        out.println(r.get("theory") + ", " + ((List<?>) r.get("replicas")).size() + " replicas");
+        ((Map<String, Object>) r.get("observables")).forEach((name, v) -> {
+            Map<String, Object> o = (Map<String, Object>) v;
+            out.println();
+            out.println("| " + name + " | mean | error | tau_int | n |");
+            out.println("|---|---|---|---|---|");
+            for (Object e : (List<Object>) o.get("replicas")) {
+                Map<String, Object> m = (Map<String, Object>) e;
+                out.println(row(String.valueOf(m.get("replica")), m));
+            }
+            out.println(row("**combined**", (Map<String, Object>) o.get("combined")));
+            Object q = o.get("q");
+            if (q != null) {
+                out.printf(Locale.ROOT, "replica consistency: chi2 = %.2f for %s dof, Q = %.3g%n", o.get("chi2"), o.get("dof"), q);
+            }
+        });
     }
 
     private static String row(String name, Map<String, Object> m) {

@@ -2,7 +2,9 @@ package org.gaugeflow.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -10,6 +12,9 @@ import org.gaugeflow.chain.HybridChain;
 import org.gaugeflow.chain.Schedule;
 import org.gaugeflow.chain.Start;
 import org.gaugeflow.chain.UpdateKind;
+import org.gaugeflow.distributed.DistributedContext;
+import org.gaugeflow.distributed.LocalLauncher;
+import org.gaugeflow.ensemble.ReplicaEnsemble;
 import org.gaugeflow.ensemble.SampleRun;
 import org.gaugeflow.io.RunFolder;
 import org.gaugeflow.group.GaugeGroup;
@@ -20,6 +25,8 @@ import org.gaugeflow.model.TrainedModel;
 import org.gaugeflow.observables.StandardObservables;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Precision;
+import org.gaugeflow.tensor.TorchRuntime;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +34,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code gaugeflow sample}: an exact Markov chain with a trained model as proposal (independence
  * Metropolis), mixed with HMC (hybrid), or HMC alone; writes OUT/summary.json, OUT/history.csv, ILDG files
- * with an index, plots, and checkpoints for --resume (docs/chains.md).
+ * with an index, plots, and checkpoints for --resume (docs/chains.md). With {@code --replicas R}: R independent
+ * replicas (seeds S + r) into OUT/replica-r, in R worker processes on this machine ({@link LocalLauncher}), or one
+ * share per rank under torchrun or srun ({@link ReplicaEnsemble#replicasOf}); the local launch ends with their
+ * combined analysis (docs/distributed.md).
  */
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Markov chain with flow proposals (independence Metropolis), hybrid HMC-flow, or HMC; ILDG ensemble.")
@@ -112,11 +122,62 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
-    @Override public Integer call() throws IOException {
+    @Option(names = "--replicas", paramLabel = "R",
+            description = "R independent replicas (seeds S + r, folders OUT/replica-r) in parallel worker processes on this "
+                    + "machine, the threads split between them; under torchrun or srun rank k runs replicas k, k + W, ... "
+                    + "(default there: one per rank). Combine them with 'gaugeflow analyze OUT/replica-*'.")
+    Integer replicas;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public Integer call() throws Exception {
         threads.apply();
         memoryLimit.apply();
+        DistributedContext ctx = DistributedContext.fromEnvironment();
+        if (replicas != null || ctx.distributed()) return replicas(ctx);
         Map<String, Object> summary = run(total -> Progress.bar("sample", total, " upd"));
         if (summary != null) SampleSummaryPrinter.print(summary, System.out);
+        return 0;
+    }
+
+    /** Replicas: a local launch of R workers, or this process's share of them. */
+    private int replicas(DistributedContext ctx) throws Exception {
+        int count = replicas != null ? replicas : ctx.worldSize();
+        if (count < 1) throw new IllegalArgumentException("--replicas " + count + ": expected >= 1");
+        if (!ctx.distributed() && count > 1) {
+            int per = LocalLauncher.threadsPerProcess(TorchRuntime.threads(), count);
+            List<String> args = TrainCommand.workerArguments(spec.root().commandLine().getParseResult().originalArgs());
+            // independent replicas: one that fails does not stop the others
+            LocalLauncher.Outcome o = LocalLauncher.run(new LocalLauncher.Spec(count, Main.class.getName(), args, per,
+                    Duration.ofDays(365), false, Map.of(), null));
+            if (!o.succeeded()) {
+                if (o.status() != 2) System.err.println("gaugeflow: replica " + o.message());
+                return o.status();
+            }
+            System.out.println();
+            AnalyzeCommand.print(ReplicaEnsemble.analyze(ReplicaEnsemble.folders(out, count), null), System.out);
+            return 0;
+        }
+        Path base = out;
+        long seed0 = seed.seed;
+        String chain0 = chainId;
+        try {
+            for (int r : ReplicaEnsemble.replicasOf(count, ctx.rank(), ctx.worldSize())) {
+                out = ReplicaEnsemble.folder(base, r);
+                seed.seed = ReplicaEnsemble.seed(seed0, r);
+                chainId = ReplicaEnsemble.chainId(chain0, r);
+                boolean bars = ctx.rank() == 0;
+                Map<String, Object> summary = run(total -> bars ? Progress.bar("replica " + out.getFileName(), total, " upd") : null);
+                if (summary != null) {
+                    System.out.println(out + " (seed " + seed.seed + "):");
+                    SampleSummaryPrinter.print(summary, System.out);
+                }
+            }
+        } finally {
+            out = base;
+            seed.seed = seed0;
+            chainId = chain0;
+        }
         return 0;
     }
 

@@ -22,11 +22,45 @@ import org.gaugeflow.observables.StandardObservables;
  * topological susceptibility Q^2/V where the charge is measured) the replicas are combined by
  * {@link ReplicaAnalysis} (Wolff 2004 Sec. 3.3), with per-replica values, tau_int and errors, and the consistency
  * chi^2 and Q-value of the replica means. All replicas must be of the same theory (group, lattice, beta).
+ *
+ * <p>Producing replicas ({@code gaugeflow sample ... --replicas R}, docs/distributed.md): replica r of R uses the seed
+ * {@link #seed}(S, r) = S + r, writes the folder {@link #folder}(OUT, r) = OUT/replica-r and carries the chain id
+ * {@link #chainId}; {@link #replicasOf} says which replicas a process runs (rank k of W runs k, k + W, ...).
  */
 public final class ReplicaEnsemble {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ReplicaEnsemble() {}
+
+    /** The seed of replica {@code r} of a run seeded with {@code seed}: seed + r. */
+    public static long seed(long seed, int r) { return seed + r; }
+
+    /** The folder of replica {@code r}: OUT/replica-r. */
+    public static Path folder(Path out, int r) { return out.resolve("replica-" + r); }
+
+    /** The chain id of replica {@code r} of a chain named {@code base}: base-r. */
+    public static String chainId(String base, int r) { return base + "-" + r; }
+
+    /**
+     * The replicas of {@code replicas} that rank {@code rank} of {@code worldSize} runs, one after another: rank,
+     * rank + worldSize, ... (all of them in a single process).
+     */
+    public static List<Integer> replicasOf(int replicas, int rank, int worldSize) {
+        if (replicas < 1) throw new IllegalArgumentException("--replicas " + replicas + ": expected >= 1");
+        if (worldSize < 1 || rank < 0 || rank >= worldSize) {
+            throw new IllegalArgumentException("rank " + rank + " of " + worldSize + ": expected 0 <= rank < world size");
+        }
+        List<Integer> mine = new ArrayList<>();
+        for (int r = rank; r < replicas; r += worldSize) mine.add(r);
+        return mine;
+    }
+
+    /** The folders of {@code replicas} replicas under {@code out}. */
+    public static List<Path> folders(Path out, int replicas) {
+        List<Path> dirs = new ArrayList<>();
+        for (int r = 0; r < replicas; r++) dirs.add(folder(out, r));
+        return dirs;
+    }
 
     /** One replica: its name and its measurement series by observable. */
     record Replica(String name, Map<String, double[]> series) {}

@@ -19,7 +19,9 @@ import org.gaugeflow.tensor.Tensors;
  * P = Proj_U(1)(U sum_i alpha_i S_i) (Eqs. (12), (15)) with learned alpha_i has its angle transformed by a
  * circular rational-quadratic spline whose parameters come from gauge-invariant features of the staples
  * (|S_i| and the relative angles arg S_i S_j^*, through a small MLP), and the change is pushed back to the
- * link as U' = P' P^dag U (Eq. (14)).
+ * link as U' = P' P^dag U (Eq. (14)). The spline parameters are scaled by the loop's {@link #strength}
+ * |sum_i alpha_i S_i| / sum_i |alpha_i S_i|, so the coupling fades to the identity where the weighted staples
+ * cancel and the phase of P is undefined (issue 17: bounded pathwise gradients).
  *
  * <p>In U(1), arg P = arg U + arg(sum_i alpha_i S_i) and the second term does not depend on U, so
  * arg U' = arg U + (arg P' - arg P) and dU'/dU = dP'/dP: the log-Jacobian is the spline's log-derivative,
@@ -84,10 +86,39 @@ public final class U1LoopCoupling extends Module implements Transform {
         return h;
     }
 
-    /** arg(sum_i alpha_i S_i), [B, sites...]: arg P = arg U + this. */
-    private Tensor loopShift(Tensor context) {
+    /** sum_i alpha_i S_i, [B, sites...] complex. */
+    private Tensor loopSum(Tensor context) {
         Tensor s = context.squeeze(-1).squeeze(-1);
-        return s.mul(alpha.to(s.scalar_type())).sum(-1).angle();
+        return s.mul(alpha.to(s.scalar_type())).sum(-1);
+    }
+
+    /** arg(sum_i alpha_i S_i), [B, sites...]: arg P = arg U + this (0 where the sum is exactly 0). */
+    private static Tensor loopShift(Tensor sum) {
+        Tensor nonzero = sum.abs().gt(Tensors.scalar(0));
+        // the angle of a placeholder where the sum is 0, so that no 0/0 reaches the backward pass
+        Tensor safe = torch.where(nonzero, sum, torch.ones_like(sum));
+        return torch.where(nonzero, safe.angle(), Tensors.scalar(0.0));
+    }
+
+    /**
+     * The strength rho = |sum_i alpha_i S_i| / sum_i |alpha_i S_i| in [0, 1] of the effective loop, [B, sites...]:
+     * 1 where the weighted staples are aligned, 0 where they cancel.
+     *
+     * <p>The loop's phase arg(sum_i alpha_i S_i) is undefined where the sum vanishes (Eq. (15) projects 0), turns by
+     * pi across that set and has derivative 1 / |sum_i alpha_i S_i| in the staples and in alpha; with 2 unit staples
+     * and alpha_1 = alpha_2 (the initialization, and what the S_A <-> S_B reflection symmetry favours) the sum
+     * vanishes on a codimension-1 set of staples that the samples cross. A spline h acting on arg P then makes the
+     * pathwise derivative of U' = P' P^dag U in the staples (h' - 1) / |sum_i alpha_i S_i|: unbounded, with an
+     * infinite second moment, which spiked the reverse-KL gradient by 10-100x and derailed training (issue 17).
+     * The spline parameters are therefore multiplied by rho: all-zero parameters are the identity map and h' - 1 is
+     * O(rho), so the coupling fades to the identity exactly where its loop's phase is undefined, and the derivative of
+     * U' in the staples and alpha is bounded (|h' - 1| / |sum| = O(1) / sum_i |alpha_i S_i|). The map stays a
+     * diffeomorphism of the circle for every rho, with the same exact log-derivative.
+     */
+    static Tensor strength(Tensor sum, Tensor context, Tensor alpha) {
+        Tensor s = context.squeeze(-1).squeeze(-1);
+        Tensor total = s.abs().mul(alpha.abs().to(s.abs().scalar_type())).sum(-1);
+        return sum.abs().div(total.clamp_min(Tensors.scalar(1e-30)));
     }
 
     @Override public Transformed forward(Tensor u, Tensor context) { return apply(u, context, false); }
@@ -97,8 +128,9 @@ public final class U1LoopCoupling extends Module implements Transform {
     private Transformed apply(Tensor u, Tensor context, boolean inverse) {
         StapleContext.checkLinks(u, context, staples, U1.INSTANCE);
         Tensor theta = U1.angle(u);
-        Tensor thetaP = theta.add(loopShift(context)).remainder(Tensors.scalar(CircularSpline.TWO_PI)); // Eqs. (12), (15)
-        Tensor params = splineParameters(context);
+        Tensor sum = loopSum(context);
+        Tensor thetaP = theta.add(loopShift(sum)).remainder(Tensors.scalar(CircularSpline.TWO_PI)); // Eqs. (12), (15)
+        Tensor params = splineParameters(context).mul(strength(sum, context, alpha).unsqueeze(-1));
         CircularSpline.Result r = inverse ? spline.inverse(thetaP, params) : spline.forward(thetaP, params);
         Tensor thetaNew = theta.add(r.value().sub(thetaP));                // Eq. (14): U' = P' P^dag U
         Tensor uNew = U1.fromAngle(thetaNew).unsqueeze(-1).unsqueeze(-1);

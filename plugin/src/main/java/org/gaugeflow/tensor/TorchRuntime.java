@@ -25,13 +25,25 @@ public final class TorchRuntime {
             if (threads < 1) throw new IllegalArgumentException("GAUGEFLOW_THREADS=" + threads + ": expected >= 1");
         }
         torch.set_num_threads(threads);
+        quietNnpack();
         configured = true;
+    }
+
+    /**
+     * Turns off LibTorch's NNPACK convolutions. On CPUs NNPACK does not support (e.g. this project's AMD EPYC machines)
+     * LibTorch tries it on every convolution and prints "Could not initialize NNPACK! Reason: Unsupported hardware" each
+     * time (thousands of lines in a training run) before falling back to its own kernels; turned off, it uses those
+     * kernels at once. Where NNPACK works, the native kernels give the same results.
+     */
+    private static void quietNnpack() {
+        torch.globalContext().setUserEnabledNNPACK(false);
     }
 
     /** Sets LibTorch's intra-op threads to {@code threads} (>= 1), overriding GAUGEFLOW_THREADS and the core count. */
     public static synchronized void configure(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads = " + threads + ": expected >= 1");
         torch.set_num_threads(threads);
+        quietNnpack();
         configured = true;
     }
 

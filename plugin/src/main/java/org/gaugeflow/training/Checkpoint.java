@@ -3,6 +3,7 @@ package org.gaugeflow.training;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.gaugeflow.io.AtomicFileWriter;
 import org.bytedeco.pytorch.InputArchive;
@@ -16,7 +17,9 @@ import org.gaugeflow.tensor.Tensors;
  * A training checkpoint in a run folder: {@code checkpoint.pt}, a LibTorch archive holding
  * {@code model} (the module's parameters and buffers), {@code optimizer} (Adam's state), {@code rng_state}
  * (the sampling stream) and {@code step} and {@code seed} (int64 scalars); and {@code checkpoint.json},
- * a sidecar the caller writes (configuration, seeds, step, metrics) for people and tools. Both are
+ * a sidecar the caller writes (configuration, seeds, step, metrics) for people and tools. Nothing in it depends on
+ * the number of ranks of a data-parallel run (their sampling streams are derived per step, {@link ShardedSampling}),
+ * so a run can resume with another number of ranks. Both are
  * written to a temporary name in the same folder and renamed, so a killed run leaves either the old
  * or the new checkpoint, never a truncated one.
  */
@@ -57,22 +60,42 @@ public final class Checkpoint {
         Path file = dir.resolve(ARCHIVE);
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("checkpoint " + file + ": not found; expected a run folder written by 'gaugeflow train'");
         try (PointerScope s = new PointerScope()) {
-            InputArchive root = open(file);
-            loadModel(file, root, trainer.model());
-            InputArchive opt = new InputArchive();
-            guard(file, "optimizer", () -> {
-                root.read("optimizer", opt);
-                trainer.optimizer().load(opt);
-            });
-            Tensor state = new Tensor();
-            guard(file, "rng_state", () -> {
-                root.read("rng_state", state);
-                trainer.rng().setState(state);
-            });
-            long st = readStep(file, root);
-            trainer.setStep(st);
-            return st;
+            return restore(file, open(file), trainer);
         }
+    }
+
+    /**
+     * Restores model, optimizer, stream and step from the bytes of a checkpoint archive (rank 0 read the file and
+     * broadcast it to the other ranks of a data-parallel run); {@code source} names it in errors. Returns the step.
+     */
+    public static long load(byte[] archive, String source, ReverseKlTrainer<?> trainer) {
+        try (PointerScope s = new PointerScope(); BytePointer data = new BytePointer(archive)) {
+            InputArchive root = new InputArchive();
+            try {
+                root.load_from(data, archive.length);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("checkpoint " + source + ": damaged or not a gaugeflow checkpoint ("
+                        + firstLine(e.getMessage()) + ")");
+            }
+            return restore(Path.of(source), root, trainer);
+        }
+    }
+
+    private static long restore(Path file, InputArchive root, ReverseKlTrainer<?> trainer) {
+        loadModel(file, root, trainer.model());
+        InputArchive opt = new InputArchive();
+        guard(file, "optimizer", () -> {
+            root.read("optimizer", opt);
+            trainer.optimizer().load(opt);
+        });
+        Tensor state = new Tensor();
+        guard(file, "rng_state", () -> {
+            root.read("rng_state", state);
+            trainer.rng().setState(state);
+        });
+        long st = readStep(file, root);
+        trainer.setStep(st);
+        return st;
     }
 
     /** Restores only the model's parameters from DIR/checkpoint.pt (for evaluation); returns the checkpoint's step. */

@@ -2,6 +2,7 @@ package org.gaugeflow.training;
 
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.TensorVector;
@@ -22,7 +23,7 @@ public final class PathGradient implements GradientEstimator {
 
     @Override public String label() { return "path"; }
 
-    @Override public ReweightingStats accumulateGradient(Density model, long batch, Rng rng, Theory theory) {
+    @Override public Tensor accumulate(Density model, long batch, Rng rng, Theory theory, Backward backward) {
         Tensor state = rng.state().clone();
         Tensor u0;
         try (NoGradGuard g = new NoGradGuard()) {
@@ -31,14 +32,16 @@ public final class PathGradient implements GradientEstimator {
         Tensor u = u0.detach().set_requires_grad(true);
         Tensor f = model.logProb(u).add(GradientEstimator.action(theory, u)).mean();
         Tensor grad = torch.grad(new TensorVector(f), new TensorVector(u)).get(0);
+        if (backward.scale() != 1.0) grad = grad.mul(new Scalar(backward.scale()));
         rng.setState(state);
         Sample s = model.sample(batch, rng);
+        backward.beforeBackward(s.value());
         s.value().backward(grad, new BoolOptional(false), false, new TensorArrayRefOptional());
         Tensor logW;
         try (NoGradGuard g = new NoGradGuard()) {
             logW = s.logQ().add(GradientEstimator.action(theory, s.value())).neg();
         }
-        return ReweightingStats.of(logW);
+        return logW;
     }
 
     @Override public String toString() { return label(); }

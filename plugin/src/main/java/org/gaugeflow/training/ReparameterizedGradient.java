@@ -1,5 +1,6 @@
 package org.gaugeflow.training;
 
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.gaugeflow.flow.Density;
 import org.gaugeflow.flow.Sample;
@@ -14,11 +15,14 @@ public final class ReparameterizedGradient implements GradientEstimator {
 
     @Override public String label() { return "reparameterized"; }
 
-    @Override public ReweightingStats accumulateGradient(Density model, long batch, Rng rng, Theory theory) {
+    @Override public Tensor accumulate(Density model, long batch, Rng rng, Theory theory, Backward backward) {
         Sample s = model.sample(batch, rng);
         Tensor logW = s.logQ().add(GradientEstimator.action(theory, s.value())).neg();
-        logW.mean().neg().backward();
-        return ReweightingStats.of(logW);
+        Tensor loss = logW.mean().neg();
+        if (backward.scale() != 1.0) loss = loss.mul(new Scalar(backward.scale()));
+        backward.beforeBackward(loss);
+        loss.backward();
+        return logW.detach();
     }
 
     @Override public String toString() { return label(); }

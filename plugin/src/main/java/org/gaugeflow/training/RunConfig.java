@@ -112,6 +112,12 @@ public record RunConfig(String text, String source, Theory theory, ConfigSection
                 evalSamples, evalBatch, heldoutEvery, heldoutSamples);
     }
 
+    /** The same configuration on another device ({@code cpu}, {@code cuda}, {@code cuda:N}). */
+    public RunConfig withDevice(String device) {
+        return new RunConfig(text, source, theory, model, modelType, training.withOptions(new FieldOptions(training.options().precision(), device)),
+                checkpointInterval, evalSamples, evalBatch, heldoutEvery, heldoutSamples);
+    }
+
     /**
      * The configuration as it takes effect, defaults filled in (recorded in the run folder's run.json and compared
      * key by key on resume): {@code theory.*}, {@code model.*} as given, {@code training.*} with every key.

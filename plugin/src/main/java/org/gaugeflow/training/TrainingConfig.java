@@ -37,6 +37,11 @@ public record TrainingConfig(long batch, long steps, LearningRateSchedule schedu
         return new TrainingConfig(batch, s, schedule, gradClip, seed, options, metricsInterval, estimator, maxSeconds);
     }
 
+    /** The same settings with other precision and device. */
+    public TrainingConfig withOptions(FieldOptions o) {
+        return new TrainingConfig(batch, steps, schedule, gradClip, seed, o, metricsInterval, estimator, maxSeconds);
+    }
+
     /** The same settings with a wall-clock budget (0: none). */
     public TrainingConfig withMaxSeconds(double s) {
         return new TrainingConfig(batch, steps, schedule, gradClip, seed, options, metricsInterval, estimator, s);

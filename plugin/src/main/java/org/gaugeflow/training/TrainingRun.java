@@ -41,6 +41,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Seeds: the model's initial weights come from {@code training.seed + 1}, the training samples from
  * {@code training.seed}, the final evaluation from {@code training.seed + 2}.
+ *
+ * <p>Data-parallel ({@link Parallelism#dataParallel}, docs/distributed.md): every rank builds the run, rank 0's
+ * parameters (and on a resume its whole checkpoint, read by rank 0 and broadcast) are copied to the others, and the
+ * ranks take the same steps on shards of the global batch. Rank 0 alone touches the folder: it checks it, writes
+ * config.yaml, metrics, checkpoints, held-out evaluations and the summary ({@link #writer()}); a time budget is
+ * decided by rank 0's clock, so every rank stops after the same step.
  */
 public final class TrainingRun implements AutoCloseable {
     /** The summary file of a finished run. */
@@ -76,28 +82,36 @@ public final class TrainingRun implements AutoCloseable {
     private final Module model;
     private final ReverseKlTrainer<?> trainer;
     private final TrainingMetrics metrics;
+    private final Parallelism parallelism;
     private final double exactLogZ;
     private final java.util.List<String> heldout = new java.util.ArrayList<>();
+    private final java.util.List<AutoCloseable> alsoClose = new java.util.ArrayList<>();
     private double seconds;
     private double bestLoss = Double.POSITIVE_INFINITY;
     private long bestStep = -1;
 
-    private TrainingRun(RunFolder folder, RunConfig config, Theory theory, TrainingConfig training, Module model,
-            TrainingMetrics metrics) {
+    private TrainingRun(RunFolder folder, Path dir, RunConfig config, Theory theory, TrainingConfig training, Module model,
+            TrainingMetrics metrics, Parallelism parallelism) {
         this.folder = folder;
-        this.dir = folder == null ? null : folder.dir();
+        this.dir = dir;
         this.config = config;
         this.theory = theory;
         this.training = training;
         this.model = model;
         this.metrics = metrics;
+        this.parallelism = parallelism == null ? Parallelism.NONE : parallelism;
         this.exactLogZ = theory.exactLogZ();
-        this.trainer = ReverseKlTrainer.forModel(model, theory, training);
+        this.trainer = ReverseKlTrainer.forModel(model, theory, training, this.parallelism);
     }
 
     /** A new run in {@code dir} (missing or empty): {@link #open} with {@link RunFolder.Mode#NEW}. */
     public static TrainingRun start(RunConfig config, Path dir) throws IOException {
         return open(config, dir, RunFolder.Mode.NEW);
+    }
+
+    /** {@link #start(RunConfig, Path)} as one rank of a data-parallel run (rank 0 checks and writes the folder). */
+    public static TrainingRun start(RunConfig config, Path dir, Parallelism parallelism) throws IOException {
+        return open(config, dir, RunFolder.Mode.NEW, parallelism);
     }
 
     /**
@@ -109,46 +123,121 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /**
+     * {@link #resume(RunConfig, Path)} as one rank of a data-parallel run: rank 0 reads the checkpoint and broadcasts
+     * it, every rank restores model and optimizer from it, and the parameters are broadcast from rank 0 again before
+     * the first step. The number of ranks may differ from the run's before: with the same number the run continues
+     * exactly, with another the remaining steps draw from other streams (docs/distributed.md, "Resume").
+     */
+    public static TrainingRun resume(RunConfig config, Path dir, Parallelism parallelism) throws IOException {
+        return open(config, dir, RunFolder.Mode.RESUME, parallelism);
+    }
+
+    /**
      * Opens the run folder {@code dir} for {@code config}: checks the memory estimate, locks the folder and applies
      * {@code mode} to what it holds ({@link RunFolder}). A folder with a checkpoint is resumed (model, optimizer,
      * sampling stream, step, metrics and seconds restored); otherwise the model is built and {@code config.yaml}
      * written. The run holds the folder's lock until {@link #close}.
      */
     public static TrainingRun open(RunConfig config, Path dir, RunFolder.Mode mode) throws IOException {
+        return open(config, dir, mode, Parallelism.NONE);
+    }
+
+    /**
+     * {@link #open(RunConfig, Path, RunFolder.Mode)} as one rank of a data-parallel run: rank 0 alone locks and checks
+     * the folder, writes config.yaml or reads the checkpoint, whose bytes it broadcasts to the other ranks; a failure
+     * on rank 0 is raised on every rank.
+     */
+    public static TrainingRun open(RunConfig config, Path dir, RunFolder.Mode mode, Parallelism parallelism) throws IOException {
+        return open(config, config, dir, mode, parallelism);
+    }
+
+    /**
+     * {@link #open(RunConfig, Path, RunFolder.Mode, Parallelism)} for a rank whose configuration {@code config} differs
+     * from the one the run was given, {@code given}, only in its device (a CUDA rank's {@code cuda:LOCAL_RANK}):
+     * the folder records and compares {@code given}, so that the same run can be resumed with another number of ranks
+     * or by a single process.
+     */
+    public static TrainingRun open(RunConfig config, RunConfig given, Path dir, RunFolder.Mode mode, Parallelism parallelism)
+            throws IOException {
+        Map<String, Object> recorded = given.effective();
+        if (!sameButDevice(recorded, config.effective())) {
+            throw new IllegalArgumentException("a rank's configuration differs from the run's in more than the device");
+        }
+        Parallelism par = parallelism == null ? Parallelism.NONE : parallelism;
         MemoryEstimate.training(config).require();
-        RunFolder folder = RunFolder.open(dir, new RunFolder.Request("train", config.effective(), seeds(config), mode, MAY_CHANGE));
-        try {
-            Path archive = dir.resolve(Checkpoint.ARCHIVE);
-            if (folder.fresh() || !Files.isRegularFile(archive)) {
-                if (!folder.fresh()) LOG.info("{}: no checkpoint yet; starting the run from step 0", dir);
-                Module model = TrainedModel.build(config);
-                AtomicFileWriter.write(dir.resolve(TrainedModel.CONFIG), config.text());
-                TrainingRun run = new TrainingRun(folder, config, config.theory(), config.training(), model, new TrainingMetrics());
-                folder.markStarted();
-                return run;
-            }
-            TrainingRun run = new TrainingRun(folder, config, config.theory(), config.training(), TrainedModel.build(config),
-                    new TrainingMetrics());
-            long at;
+        Module model = TrainedModel.build(config);
+        Path archive = dir.resolve(Checkpoint.ARCHIVE);
+        RunFolder[] opened = new RunFolder[1];
+        byte[][] archiveBytes = new byte[1][];
+        boolean[] resuming = new boolean[1];
+        onWriter(par, () -> {
+            RunFolder folder = RunFolder.open(dir, new RunFolder.Request("train", recorded, seeds(config), mode, MAY_CHANGE));
+            opened[0] = folder;
             try {
-                at = Checkpoint.load(dir, run.trainer);
-            } catch (RuntimeException e) {
-                run.trainer.close();
+                resuming[0] = !folder.fresh() && Files.isRegularFile(archive);
+                if (!resuming[0]) {
+                    if (!folder.fresh()) LOG.info("{}: no checkpoint yet; starting the run from step 0", dir);
+                    AtomicFileWriter.write(dir.resolve(TrainedModel.CONFIG), config.text());
+                } else if (par.group() != null) {
+                    archiveBytes[0] = Files.readAllBytes(archive);
+                }
+            } catch (IOException | RuntimeException e) {
+                opened[0] = null;
+                folder.close();
                 throw e;
             }
-            TrainingMetrics kept = TrainingMetrics.read(dir.resolve(TrainingMetrics.FILE), at);
-            kept.rows().forEach(run.metrics::add);
-            Path side = dir.resolve(Checkpoint.SIDECAR);
-            if (Files.exists(side)) run.seconds = JSON.readTree(side.toFile()).path("seconds").asDouble(0);
-            run.restoreHeldout(at);
-            LOG.info("resuming {} at step {} of {}", dir, at, config.training().steps());
-            warnAboutScheduleChange(folder, config);
+        });
+        RunFolder folder = opened[0];
+        TrainingRun run = null;
+        try {
+            run = new TrainingRun(folder, dir, config, config.theory(), config.training(), model, new TrainingMetrics(), par);
+            boolean resume;
+            long at = 0;
+            if (par.group() != null) {
+                byte[] all = par.group().broadcastBytes(archiveBytes[0] == null ? new byte[0] : archiveBytes[0]);
+                resume = all.length > 0;                                      // an archive is never empty
+                if (resume) {
+                    at = Checkpoint.load(all, archive.toString(), run.trainer);
+                    run.trainer.synchronizeRanks();
+                }
+            } else {
+                resume = resuming[0];
+                if (resume) at = Checkpoint.load(dir, run.trainer);
+            }
+            if (!par.writer()) return run;
+            if (resume) {
+                TrainingMetrics kept = TrainingMetrics.read(dir.resolve(TrainingMetrics.FILE), at);
+                kept.rows().forEach(run.metrics::add);
+                Path side = dir.resolve(Checkpoint.SIDECAR);
+                if (Files.exists(side)) {
+                    var before = JSON.readTree(side.toFile());
+                    run.seconds = before.path("seconds").asDouble(0);
+                    String was = before.path("sampling").asText("sequential");
+                    if (!was.equals(par.describe())) {
+                        LOG.warn("{} was trained {} and resumes {}: the samples of the remaining steps come from other streams "
+                                + "than an uninterrupted run's (statistically equivalent, not identical)", dir, was, par.describe());
+                    }
+                }
+                run.restoreHeldout(at);
+                LOG.info("resuming {} at step {} of {} ({})", dir, at, config.training().steps(), par.describe());
+                warnAboutScheduleChange(folder, config);
+            }
             folder.markStarted();
             return run;
         } catch (IOException | RuntimeException e) {
-            folder.close();
+            if (run != null) run.trainer.close();
+            if (folder != null) folder.close();
             throw e;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean sameButDevice(Map<String, Object> a, Map<String, Object> b) {
+        Map<String, Object> ta = new LinkedHashMap<>((Map<String, Object>) a.get("training"));
+        Map<String, Object> tb = new LinkedHashMap<>((Map<String, Object>) b.get("training"));
+        ta.remove("device");
+        tb.remove("device");
+        return ta.equals(tb) && a.get("theory").equals(b.get("theory")) && a.get("model").equals(b.get("model"));
     }
 
     private static Map<String, Object> seeds(RunConfig config) {
@@ -191,10 +280,42 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
+    /** Runs {@code action} on the writer (rank 0), its failure raised on every rank. */
+    private static void onWriter(Parallelism par, Action action) throws IOException {
+        if (par.group() != null) {
+            par.group().onRank0(action::run);
+            return;
+        }
+        try {
+            action.run();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Work on the run folder. */
+    @FunctionalInterface
+    private interface Action {
+        void run() throws Exception;
+    }
+
     /** A run of an already built model without a folder (nothing is written). */
     public static TrainingRun inMemory(Module model, Theory theory, TrainingConfig training) {
-        return new TrainingRun(null, null, theory, training, model, new TrainingMetrics());
+        return inMemory(model, theory, training, Parallelism.NONE);
     }
+
+    /** {@link #inMemory(Module, Theory, TrainingConfig)} drawing and combining batches as {@code parallelism} says. */
+    public static TrainingRun inMemory(Module model, Theory theory, TrainingConfig training, Parallelism parallelism) {
+        return new TrainingRun(null, null, null, theory, training, model, new TrainingMetrics(), parallelism);
+    }
+
+    /** Whether this process writes the run folder and the summary (rank 0, or the only process). */
+    public boolean writer() { return parallelism.writer(); }
+
+    /** How the run draws batches and combines gradients. */
+    public Parallelism parallelism() { return parallelism; }
 
     /** The model being trained (a Module and a Density). */
     public Module model() { return model; }
@@ -225,22 +346,49 @@ public final class TrainingRun implements AutoCloseable {
      * writing checkpoints; {@code listener} (may be null) is told after each step.
      */
     public void train(Listener listener) throws IOException {
+        DataParallel group = parallelism.group();
+        try {
+            trainLoop(listener);
+        } catch (IOException | RuntimeException | Error e) {
+            if (group != null) group.reportFailure(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            throw e;
+        }
+    }
+
+    private void trainLoop(Listener listener) throws IOException {
         long ckEvery = config != null ? config.checkpointInterval() : Long.MAX_VALUE;
+        DataParallel group = parallelism.group();
+        boolean writes = dir != null && writer();
+        if (group != null && training.maxSeconds() > 0) {
+            try {
+                seconds = group.allreduceSum(new double[] {writer() ? seconds : 0})[0];
+            } catch (RuntimeException e) {
+                throw group.failure("the start of training (time budget)", e);
+            }
+        }
         while (!done()) {
             long t0 = System.nanoTime();
             ReverseKlTrainer.StepResult r = trainer.trainStep();
             seconds += (System.nanoTime() - t0) / 1e9;
+            if (group != null && training.maxSeconds() > 0) {
+                // the budget is decided by rank 0's clock, so that every rank stops after the same step
+                try {
+                    seconds = group.allreduceSum(new double[] {writer() ? seconds : 0})[0];
+                } catch (RuntimeException e) {
+                    throw group.failure("step " + r.step() + " (time budget)", e);
+                }
+            }
             boolean last = done();
             if (r.step() % training.metricsInterval() == 0 || last) {
                 ReweightingStats st = r.stats();
                 metrics.add(new TrainingMetrics.Row(r.step(), st.loss(), st.lossError(), st.klWith(exactLogZ), st.ess(),
                         st.logZ(), st.logZError(), r.lr(), r.gradNorm(), seconds));
             }
-            if (config != null && config.heldoutEvery() > 0 && (r.step() % config.heldoutEvery() == 0 || last)) heldout();
-            if (dir != null && (r.step() % ckEvery == 0 || last)) checkpoint();
+            if (writer() && config != null && config.heldoutEvery() > 0 && (r.step() % config.heldoutEvery() == 0 || last)) heldout();
+            if (writes && (r.step() % ckEvery == 0 || last)) checkpoint();
             if (listener != null) listener.afterStep(r, seconds);
         }
-        if (dir != null && !Files.exists(dir.resolve(Checkpoint.ARCHIVE))) checkpoint();
+        if (writes && !Files.exists(dir.resolve(Checkpoint.ARCHIVE))) checkpoint();
     }
 
     /**
@@ -287,6 +435,8 @@ public final class TrainingRun implements AutoCloseable {
         n.put("init_seed", training.seed() + 1);
         n.put("seconds", seconds);
         n.put("parameters", trainer.parameterCount());
+        n.put("sampling", parallelism.describe());
+        n.put("ranks", parallelism.processes());
         if (config != null) {
             n.put("model_type", config.modelType());
             n.set("config", config.tree());
@@ -307,6 +457,7 @@ public final class TrainingRun implements AutoCloseable {
      */
     public Map<String, Object> finish() throws IOException {
         if (config == null) throw new IllegalStateException("finish: a run without a configuration; use evaluate");
+        if (!writer()) throw new IllegalStateException("finish: rank " + parallelism.rank() + " of a data-parallel run; rank 0 evaluates and writes the summary");
         ModelEvaluation ev = evaluate(config.evalSamples(), config.evalBatch(), training.seed() + 2);
         ReweightingStats st = ev.stats();
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -326,6 +477,7 @@ public final class TrainingRun implements AutoCloseable {
         summary.put("model", config.modelType());
         summary.put("seed", training.seed());
         summary.put("threads", TorchRuntime.threads());
+        summary.put("ranks", parallelism.processes());
         if (bestStep >= 0) {
             Map<String, Object> best = new LinkedHashMap<>();
             best.put("step", bestStep);
@@ -337,10 +489,20 @@ public final class TrainingRun implements AutoCloseable {
         return summary;
     }
 
-    /** Closes the trainer and releases the run folder's lock. */
+    /** Closes {@code resource} (e.g. the process group of a data-parallel run) when this run is closed. */
+    public void closeAlso(AutoCloseable resource) { alsoClose.add(resource); }
+
+    /** Closes the trainer and what {@link #closeAlso} added, and releases the run folder's lock. */
     @Override public void close() {
         try {
             trainer.close();
+            for (AutoCloseable c : alsoClose) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("closing {}: {}", c, e.getMessage());
+                }
+            }
         } finally {
             if (folder != null) folder.close();
         }

@@ -59,6 +59,19 @@ class TrainingRunTest {
     }
 
     @Test
+    void aRankRecordsTheConfigurationAsGivenAndMayDifferOnlyInItsDevice(@TempDir Path tmp) throws Exception {
+        RunConfig cfg = RunConfig.parse(YAML, "t.yaml");
+        Path dir = tmp.resolve("r");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainingRun.open(cfg.withSteps(7), cfg, dir, org.gaugeflow.io.RunFolder.Mode.NEW, Parallelism.NONE));
+        assertTrue(e.getMessage().contains("more than the device"), e.getMessage());
+        try (TrainingRun run = TrainingRun.open(cfg, cfg, dir, org.gaugeflow.io.RunFolder.Mode.NEW, Parallelism.NONE)) {
+            assertEquals(0, run.step());
+        }
+        assertTrue(Files.readString(dir.resolve("run.json")).contains("\"device\" : \"cpu\""));
+    }
+
+    @Test
     void aTimeBudgetStopsTraining(@TempDir Path tmp) throws Exception {
         RunConfig cfg = RunConfig.parse(YAML, "t.yaml").withSteps(1_000_000).withMaxSeconds(1.0);
         try (TrainingRun run = TrainingRun.start(cfg, tmp.resolve("r"))) {
