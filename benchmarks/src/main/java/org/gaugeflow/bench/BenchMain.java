@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench/run", mixinStandardHelpOptions = true, description = "gaugeflow benchmarks (BENCHMARKS.md).",
         subcommands = {HmcBench.class, FlowBench.class, IldgBench.class, ThroughputU1Bench.class, Su3Bench.class,
-                ChainBench.class, Eigh3Bench.class, DataParallelBench.class, DataParallelBench.Worker.class})
+                ChainBench.class, Eigh3Bench.class, Models4dBench.class, DataParallelBench.class, DataParallelBench.Worker.class})
 public final class BenchMain implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

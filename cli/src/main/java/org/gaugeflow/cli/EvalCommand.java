@@ -7,8 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.gaugeflow.io.AtomicFileWriter;
+import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.io.RunFolder;
 import org.gaugeflow.model.TrainedModel;
+import org.gaugeflow.model.VolumeTransfer;
 import org.gaugeflow.physics.Theory;
 import org.gaugeflow.training.ModelEvaluation;
 import org.gaugeflow.training.ReweightingStats;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code gaugeflow eval DIR --samples N}: ESS (Eq. (4)) with a bootstrap error, KL (Eq. (3)) and log Z of a trained
- * model on fresh samples ({@link ModelEvaluation}); prints JSON and writes DIR/eval.json.
+ * model on fresh samples ({@link ModelEvaluation}); prints JSON and writes DIR/eval.json. With {@code --lattice} the
+ * model runs on another lattice ({@link TrainedModel#onLattice}) and the results go to DIR/eval-LATTICE.json.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Measure ESS (with bootstrap error), KL and log Z of a trained model.")
 final class EvalCommand implements Callable<Integer> {
@@ -42,6 +45,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--last", description = "Evaluate the last weights (checkpoint.pt), not the best by the held-out loss (best.pt).")
     boolean last;
 
+    @Option(names = "--lattice", paramLabel = "LxL...", description = "Run the model on this lattice (volume transfer, docs/multiscale.md); results go to DIR/eval-LATTICE[-finest].json.")
+    String lattice;
+
+    @Option(names = "--transfer", defaultValue = "scale", description = "With --lattice: which trained layers the extra doubling layers repeat: scale (layers keep their scale from the finest; the coarsest repeats) or finest (default ${DEFAULT-VALUE}).")
+    String transfer;
+
     @Mixin SharedOptions.Threads threads;
 
     @Mixin SharedOptions.MemoryLimit memoryLimit;
@@ -60,7 +69,16 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private int evaluate() throws Exception {
+        VolumeTransfer.Mode mode = VolumeTransfer.Mode.parse(transfer);
         TrainedModel m = TrainedModel.load(dir, last);
+        String file = "eval.json";
+        if (lattice != null) {
+            Lattice target = Lattice.parse(lattice);
+            if (!target.equals(m.lattice())) {
+                m = m.onLattice(target, mode);
+                file = "eval-" + target + (mode == VolumeTransfer.Mode.SCALE ? "" : "-" + mode.label()) + ".json";
+            }
+        }
         long b = batch != null ? batch : m.config().evalBatch();
         if (b < 1) throw new IllegalArgumentException("--batch " + b + ": expected >= 1");
         long s = seed != null ? seed : m.config().training().seed() + 3;
@@ -81,12 +99,14 @@ final class EvalCommand implements Callable<Integer> {
         if (!Double.isNaN(exact)) lz.put("exact", exact);
         r.put("log_z", lz);
         r.put("samples", samples);
+        r.put("lattice", m.lattice().toString());
+        if (!file.equals("eval.json")) r.put("transfer", mode.label());
         r.put("checkpoint_step", m.step());
         r.put("weights", m.weights());
         r.put("seconds", ev.seconds());
         r.put("samples_per_second", samples / ev.seconds());
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r);
-        AtomicFileWriter.write(dir.resolve("eval.json"), text + "\n");
+        AtomicFileWriter.write(dir.resolve(file), text + "\n");
         System.out.println(text);
         return 0;
     }

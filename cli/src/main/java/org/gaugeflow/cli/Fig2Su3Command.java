@@ -47,18 +47,18 @@ final class Fig2Su3Command implements Callable<Integer> {
     @Override public Integer call() throws IOException {
         threads.apply();
         ExperimentOptions e = experiment;
-        Lattice target = Lattice.parse(e.lattice);
+        Lattice target = e.lattice("8x8");
         int batch = e.batch(32);
         FieldOptions options = precision.cpu();
         SUN su3 = new SUN(3);
-        Fig2Experiment.Models models = Fig2Experiment.sunModels(su3, Lattice.parse(e.coarse), target,
+        Fig2Experiment.Models models = Fig2Experiment.sunModels(su3, e.coarse(target), target,
                 new SUNModels.Spec(scmIterations, hidden, bins, 0.0,
                         fineIterations > 0 ? new SUNFineLatticeFlow.Architecture(fineIterations, hidden, bins, 0.0) : null),
                 new SUNFineLatticeFlow.Architecture(flowIterations, hidden, bins, 0.0), options);
         Fig2Experiment.Settings s = new Fig2Experiment.Settings("su3", su3, target, e.betas(2, 6, 10, 16), models, e.steps(200),
                 e.seconds, batch, e.lr, e.evalSamples(1024), e.bootstrap, 0, 0, options, seed.seed, e.out);
         var rows = new Fig2Experiment(s).run(Fig2U1Command::print);
-        Plots.fig2(e.out.resolve("fig2-su3.png"), rows, "Fig. 2, SU(3), " + e.lattice + ": ESS vs beta ("
+        Plots.fig2(e.out.resolve("fig2-su3.png"), rows, "Fig. 2, SU(3), " + target + ": ESS vs beta ("
                 + Fig2U1Command.budget(rows) + ", batch " + batch + ")");
         return 0;
     }

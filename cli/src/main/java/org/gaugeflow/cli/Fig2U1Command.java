@@ -57,8 +57,8 @@ final class Fig2U1Command implements Callable<Integer> {
     @Override public Integer call() throws IOException {
         threads.apply();
         ExperimentOptions e = experiment;
-        Lattice target = Lattice.parse(e.lattice);
-        Lattice coarseLattice = Lattice.parse(e.coarse);
+        Lattice target = e.lattice("8x8");
+        Lattice coarseLattice = e.coarse(target);
         int batch = e.batch(64);
         FieldOptions options = precision.cpu();
         Fig2Experiment.Models models = Fig2Experiment.u1Models(coarseLattice, target,
@@ -68,7 +68,7 @@ final class Fig2U1Command implements Callable<Integer> {
         Fig2Experiment.Settings s = new Fig2Experiment.Settings("u1", U1.INSTANCE, target, e.betas(1, 2, 3, 4, 5, 6, 7, 8), models,
                 e.steps(300), e.seconds, batch, e.lr, e.evalSamples(4096), e.bootstrap, evalEvery, curveSamples, options, seed.seed, e.out);
         var rows = new Fig2Experiment(s).run(Fig2U1Command::print);
-        Plots.fig2(e.out.resolve("fig2-u1.png"), rows, "Fig. 2, U(1), " + e.lattice + ": ESS vs beta (" + budget(rows) + ", batch " + batch + ")");
+        Plots.fig2(e.out.resolve("fig2-u1.png"), rows, "Fig. 2, U(1), " + target + ": ESS vs beta (" + budget(rows) + ", batch " + batch + ")");
         return 0;
     }
 

@@ -14,6 +14,7 @@ import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
 import javax.imageio.ImageIO;
 import org.gaugeflow.experiments.Fig2Experiment;
+import org.gaugeflow.experiments.Fig4Experiment;
 import org.gaugeflow.hmc.HmcRun;
 import org.gaugeflow.io.AtomicFileWriter;
 import org.gaugeflow.training.TrainingMetrics;
@@ -106,6 +107,39 @@ final class Plots {
         }
         chart.getStyler().setYAxisLogarithmic(true).setYAxisMax(1.0);
         save(file, chart);
+    }
+
+    /**
+     * Fig. 4: KL (Eq. (3), log Z of the best model at each beta; lower is better) and ESS against beta for the two
+     * models, both on log axes with error bars (the standard error of mean(log q + S) and the bootstrap error of the
+     * ESS). A KL that is not positive (possible only through the noise of the shared log Z) is drawn at 1e-3; an
+     * error bar that would reach zero is shortened to 99.9% of its value on both sides (the CSV has the errors).
+     */
+    static void fig4(Path file, List<Fig4Experiment.Row> rows, String title) throws IOException {
+        XYChart kl = new XYChartBuilder().width(720).height(480).title(title).xAxisTitle("beta")
+                .yAxisTitle("KL (Eq. 3), log Z of the best model").build();
+        XYChart ess = new XYChartBuilder().width(720).height(480).title("ESS (Eq. 4), bootstrap errors").xAxisTitle("beta")
+                .yAxisTitle("ESS").build();
+        for (String kind : Fig2Experiment.KINDS) {
+            List<Fig4Experiment.Row> rs = rows.stream().filter(r -> r.model().equals(kind)).toList();
+            if (rs.isEmpty()) continue;
+            String label = kind.equals("multiscale") ? "multiscale + fine flow" : "fine-lattice flow alone";
+            double[] beta = rs.stream().mapToDouble(Fig4Experiment.Row::beta).toArray();
+            double[] k = rs.stream().mapToDouble(r -> Math.max(r.kl(), 1e-3)).toArray();
+            double[] e = rs.stream().mapToDouble(r -> Math.max(r.ess(), 1e-6)).toArray();
+            kl.addSeries(label, beta, k, onLogAxis(k, rs.stream().mapToDouble(Fig4Experiment.Row::lossError).toArray()));
+            ess.addSeries(label, beta, e, onLogAxis(e, rs.stream().mapToDouble(Fig4Experiment.Row::essError).toArray()));
+        }
+        kl.getStyler().setYAxisLogarithmic(true);
+        ess.getStyler().setYAxisLogarithmic(true).setYAxisMax(1.0);
+        sideBySide(kl, ess, file);
+    }
+
+    /** Error bars that stay above zero on a log axis: at most 99.9% of their value. */
+    private static double[] onLogAxis(double[] values, double[] errors) {
+        double[] out = new double[errors.length];
+        for (int i = 0; i < out.length; i++) out[i] = Double.isFinite(errors[i]) ? Math.min(errors[i], 0.999 * values[i]) : 0;
+        return out;
     }
 
     /** Two charts side by side in one PNG (and one SVG). */

@@ -22,6 +22,7 @@ import org.gaugeflow.hmc.HmcEngines;
 import org.gaugeflow.hmc.HmcParameters;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.model.TrainedModel;
+import org.gaugeflow.model.VolumeTransfer;
 import org.gaugeflow.observables.StandardObservables;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Precision;
@@ -84,8 +85,11 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--group", description = "u1, su2, su3 (with --model haar or --chain hmc; else from the model).")
     String group;
 
-    @Option(names = "--lattice", description = "e.g. 8x8 (with --model haar or --chain hmc; else from the model).")
+    @Option(names = "--lattice", description = "e.g. 8x8 (with --model haar or --chain hmc; with a trained model: run it on this lattice by volume transfer, else the model's).")
     String lattice;
+
+    @Option(names = "--transfer", defaultValue = "scale", description = "With --lattice and a trained model: which trained layers the extra doubling layers repeat, scale or finest (default ${DEFAULT-VALUE}; docs/multiscale.md).")
+    String transfer;
 
     @Option(names = "--beta", description = "Wilson action beta (default: the model's).")
     Double beta;
@@ -213,9 +217,7 @@ public final class SampleCommand implements Callable<Integer> {
             if (g != null && g.n() != m.group().n()) {
                 throw new IllegalArgumentException("group " + group + ": the model is for " + m.group());
             }
-            if (lat != null && !lat.equals(m.lattice())) {
-                throw new IllegalArgumentException("lattice " + lattice + ": the model is for " + m.lattice());
-            }
+            if (lat != null && !lat.equals(m.lattice())) m = m.onLattice(lat, VolumeTransfer.Mode.parse(transfer));
             g = m.group();
             lat = m.lattice();
             modelBeta = m.beta();
@@ -263,7 +265,7 @@ public final class SampleCommand implements Callable<Integer> {
         } finally {
             if (bar[0] != null) bar[0].close();
         }
-        if (summary != null) plots(g.name() + " " + lat + " beta=" + bt + " (" + schedule + ")");
+        if (summary != null) plots(g.name() + " " + lat + " beta=" + bt + " (" + schedule + ")", lat.dims() == 2);
         return summary;
     }
 
@@ -279,8 +281,8 @@ public final class SampleCommand implements Callable<Integer> {
         return TrainedModel.load(Path.of(model), last);
     }
 
-    /** The chain's history plots, from history.csv. */
-    private void plots(String title) throws IOException {
+    /** The chain's history plots, from history.csv (the charge histogram only for the integer 2D charge). */
+    private void plots(String title, boolean integerCharge) throws IOException {
         Map<String, double[]> cols = SampleRun.readHistory(out.resolve(SampleRun.HISTORY), 0);
         double[] u = cols.get("update");
         Plots.history(out.resolve("plaquette_history.png"), title, StandardObservables.PLAQUETTE, u,
@@ -288,7 +290,7 @@ public final class SampleCommand implements Callable<Integer> {
         double[] q = cols.get(StandardObservables.CHARGE);
         if (q != null) {
             Plots.history(out.resolve("charge_history.png"), title, StandardObservables.CHARGE, u, q);
-            Plots.chargeHistogram(out.resolve("charge_histogram.png"), title, q);
+            if (integerCharge) Plots.chargeHistogram(out.resolve("charge_histogram.png"), title, q);
         }
     }
 }

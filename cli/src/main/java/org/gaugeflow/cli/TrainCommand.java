@@ -98,23 +98,29 @@ final class TrainCommand implements Callable<Integer> {
             cfg = cfg.withMaxSeconds(budgetSeconds);
         }
         if (ctx.distributed()) return rank(cfg, mode, ctx, dopts);
-        final long every = cfg.training().metricsInterval();
         try (TrainingRun run = TrainingRun.open(cfg, out, mode)) {
-            try (ProgressBar bar = quiet ? null : Progress.bar("train", cfg.training().steps(), " step")) {
-                if (bar != null) bar.stepTo(run.step());
-                run.train((r, seconds) -> {
-                    if (bar == null) return;
-                    bar.stepTo(r.step());
-                    if (r.step() % every == 0) {
-                        bar.setExtraMessage(String.format(" loss %.3f ESS %.3f", r.stats().loss(), r.stats().ess()));
-                    }
-                });
-            }
-            Plots.training(out.resolve("training.png"), run.metrics().rows(), cfg.theory().toString());
-            Map<String, Object> summary = run.finish();
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
+            trainAndReport(run, cfg, quiet ? null : "train");
         }
         return 0;
+    }
+
+    /** Trains with a progress bar labelled {@code label} (none if null); the writer draws the plot and prints the summary. */
+    private void trainAndReport(TrainingRun run, RunConfig cfg, String label) throws Exception {
+        final long every = cfg.training().metricsInterval();
+        try (ProgressBar bar = label == null ? null : Progress.bar(label, cfg.training().steps(), " step")) {
+            if (bar != null) bar.stepTo(run.step());
+            run.train((r, seconds) -> {
+                if (bar == null) return;
+                bar.stepTo(r.step());
+                if (r.step() % every == 0) {
+                    bar.setExtraMessage(String.format(" loss %.3f ESS %.3f", r.stats().loss(), r.stats().ess()));
+                }
+            });
+        }
+        if (!run.writer()) return;
+        Plots.training(out.resolve("training.png"), run.metrics().rows(), cfg.theory().toString());
+        Map<String, Object> summary = run.finish();
+        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
     }
 
     private DistributedOptions distributedOptions() {
@@ -154,22 +160,8 @@ final class TrainCommand implements Callable<Integer> {
     /** One rank of a data-parallel run: rank 0 shows progress, draws the plot and prints the summary. */
     private int rank(RunConfig cfg, RunFolder.Mode mode, DistributedContext ctx, DistributedOptions dopts) throws Exception {
         boolean lead = ctx.rank() == 0;
-        final long every = cfg.training().metricsInterval();
         try (TrainingRun run = DistributedTraining.open(cfg, out, mode, ctx, dopts)) {
-            try (ProgressBar bar = quiet || !lead ? null : Progress.bar("train x" + ctx.worldSize(), cfg.training().steps(), " step")) {
-                if (bar != null) bar.stepTo(run.step());
-                run.train((r, seconds) -> {
-                    if (bar == null) return;
-                    bar.stepTo(r.step());
-                    if (r.step() % every == 0) {
-                        bar.setExtraMessage(String.format(" loss %.3f ESS %.3f", r.stats().loss(), r.stats().ess()));
-                    }
-                });
-            }
-            if (!run.writer()) return 0;
-            Plots.training(out.resolve("training.png"), run.metrics().rows(), cfg.theory().toString());
-            Map<String, Object> summary = run.finish();
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
+            trainAndReport(run, cfg, quiet || !lead ? null : "train x" + ctx.worldSize());
         } catch (IllegalArgumentException e) {
             if (lead) throw e;
             return 2;   // the same usage error on every rank: rank 0 prints it

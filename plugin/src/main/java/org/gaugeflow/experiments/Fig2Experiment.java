@@ -84,6 +84,16 @@ public final class Fig2Experiment {
     public record Row(double beta, String model, long params, long steps, double trainSeconds, double ess,
                       double essError, double klMinusLogZ, double kl) {}
 
+    /**
+     * One trained and measured model with what other experiments need beyond its {@link Row}: the evaluation (its
+     * log-weights, for a log Z shared between models, {@link Fig4Experiment}) and the CPU seconds of its training.
+     *
+     * @param row             the row of the CSV
+     * @param evaluation      the final evaluation on fresh samples
+     * @param trainCpuSeconds CPU seconds of the process while training (all threads; wall seconds are in the row)
+     */
+    public record Measured(Row row, ModelEvaluation evaluation, double trainCpuSeconds) {}
+
     private final Settings s;
     private final List<Row> rows = new ArrayList<>();
     private final StringBuilder curve = new StringBuilder("beta,model,step,train_seconds,ess,kl_minus_logz,kl\n");
@@ -114,7 +124,7 @@ public final class Fig2Experiment {
                 try (Rng init = new Rng(s.seed() + 1000, s.options())) {
                     model = s.models().build(kind, init);
                 }
-                Row r = trainAndMeasure(theory, kind, model);
+                Row r = trainAndMeasure(theory, kind, model).row();
                 rows.add(r);
                 writeCsv();
                 if (onRow != null) onRow.accept(r);
@@ -123,7 +133,15 @@ public final class Fig2Experiment {
         return List.copyOf(rows);
     }
 
-    private Row trainAndMeasure(Theory theory, String kind, Module model) throws IOException {
+    /** The settings. */
+    public Settings settings() { return s; }
+
+    /**
+     * Trains {@code model} ({@code kind} names it in the rows) for {@code theory} at the settings' budget, batch and
+     * learning rate, then measures it on {@code evalSamples} fresh samples (ESS with its bootstrap error, KL with the
+     * exact log Z where known, else with the sample's own estimate).
+     */
+    public Measured trainAndMeasure(Theory theory, String kind, Module model) throws IOException {
         long params = ReverseKlTrainer.parameterCount(model);
         double exactLogZ = theory.exactLogZ();
         TrainingConfig tc = new TrainingConfig(s.batch(), params > 0 ? s.steps() : 0,
@@ -131,6 +149,7 @@ public final class Fig2Experiment {
                 GradientEstimator.REPARAMETERIZED, s.budgetSeconds());
         try (TrainingRun run = params > 0 ? TrainingRun.inMemory(model, theory, tc) : null;
              Rng curveRng = new Rng(s.seed() + 3, s.options())) {
+            double cpu0 = processCpuSeconds();
             if (run != null) {
                 if (s.evalEvery() > 0) curvePoint(theory, kind, 0, 0, model, curveRng);
                 run.train((step, seconds) -> {
@@ -139,6 +158,7 @@ public final class Fig2Experiment {
                     }
                 });
             }
+            double cpu = processCpuSeconds() - cpu0;
             long done = run == null ? 0 : run.step();
             double seconds = run == null ? 0 : run.seconds();
             ModelEvaluation ev;
@@ -148,9 +168,19 @@ public final class Fig2Experiment {
             double klMinus = ev.stats().loss();
             double kl = ev.stats().klWith(exactLogZ);
             if (s.evalEvery() > 0) appendCurve(theory.beta(), kind, done, seconds, ev.ess(), klMinus, kl);
-            return new Row(theory.beta(), kind, params, done, seconds, ev.ess(), ev.essError(s.bootstrap(), s.seed() + 4),
-                    klMinus, kl);
+            return new Measured(new Row(theory.beta(), kind, params, done, seconds, ev.ess(),
+                    ev.essError(s.bootstrap(), s.seed() + 4), klMinus, kl), ev, cpu);
         }
+    }
+
+    /** CPU seconds of this process so far (all threads), or NaN where the JVM cannot tell. */
+    static double processCpuSeconds() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            long ns = os.getProcessCpuTime();
+            return ns < 0 ? Double.NaN : ns / 1e9;
+        }
+        return Double.NaN;
     }
 
     private void curvePoint(Theory theory, String kind, long step, double seconds, Module model, Rng rng) {

@@ -386,7 +386,7 @@ public final class RunFolder implements AutoCloseable {
 
     private void requireOnlyOurs(List<String> entries, String what) {
         for (String e : entries) {
-            boolean ours = KNOWN.contains(e) || e.endsWith(".png") || e.endsWith(".svg") || e.matches("\\..+\\.[0-9a-z]{1,13}\\.tmp");
+            boolean ours = KNOWN.contains(e) || e.endsWith(".png") || e.matches("eval-.+\\.json") || e.endsWith(".svg") || e.matches("\\..+\\.[0-9a-z]{1,13}\\.tmp");
             if (!ours) {
                 throw new IllegalArgumentException("out " + dir + ": " + what + " '" + e + "', which gaugeflow does not write;"
                         + " expected a run folder (move that file away or choose another folder)");

@@ -80,6 +80,36 @@ public record TrainedModel(Density density, FieldOptions options, GaugeGroup gro
         return new TrainedModel(new HaarDensity(group, lattice), options, group, lattice, null, "haar", "haar", null, 0, "none");
     }
 
+    /**
+     * This model on another lattice with the default {@link VolumeTransfer.Mode#SCALE}: the same model section built
+     * for {@code target} and the same beta, its weights copied from this model ({@link VolumeTransfer}); e.g. a model
+     * trained on 8x8 run on 16x16 or 32x32. Exact like any model (its log q is the density of its samples).
+     */
+    public TrainedModel onLattice(Lattice target) { return onLattice(target, VolumeTransfer.Mode.SCALE); }
+
+    /**
+     * This model on another lattice ({@link VolumeTransfer}, {@code mode} says which trained layers the extra doubling
+     * layers repeat). The same lattice returns this model; Haar returns Haar on {@code target}. The checksum and name
+     * gain "@LATTICE/mode", so chain checkpoints and provenance tell transferred models apart.
+     */
+    public TrainedModel onLattice(Lattice target, VolumeTransfer.Mode mode) {
+        if (target.equals(lattice)) return this;
+        if (target.dims() != lattice.dims()) {
+            throw new IllegalArgumentException("lattice " + target + ": the model " + name + " is " + lattice.dims()
+                    + "-dimensional (" + lattice + ")");
+        }
+        if (config == null) return haar(group, target, options);
+        org.gaugeflow.physics.Theory th = new org.gaugeflow.physics.Theory(group, target, beta);
+        Module m;
+        try (Rng init = new Rng(config.training().seed() + 1, options)) {
+            m = ModelRegistry.build(th, config.model(), options, init);
+        }
+        VolumeTransfer.copyWeights(module(), m, mode);
+        String tag = "@" + target + "/" + mode.label();
+        return new TrainedModel((Density) m, options, group, target, beta, checksum + tag, name + tag, config.withTheory(th),
+                step, weights);
+    }
+
     /** The model's size for memory estimates (nothing for Haar). */
     public ModelFootprint footprint() {
         return config == null ? ModelFootprint.NONE : ModelRegistry.footprint(config.theory(), config.model());

@@ -17,8 +17,8 @@ import org.gaugeflow.physics.WilsonLoop;
 import org.gaugeflow.tensor.Tensors;
 
 /**
- * The observables a chain records for every configuration: the plaquette, the 2D U(1) topological
- * charge Q (only for U(1) in d = 2), rectangular Wilson loops W(1,2) and W(2,2), and the real part and
+ * The observables a chain records for every configuration: the plaquette, the U(1) topological
+ * charge Q (d = 2: the integer charge; d = 4: the clover charge, a real number; {@link TopologicalCharge}), rectangular Wilson loops W(1,2) and W(2,2), and the real part and
  * modulus of the Polyakov loop. Summaries add Q^2 derived from Q.
  */
 public final class StandardObservables {
@@ -33,6 +33,9 @@ public final class StandardObservables {
         list.add(Observable.of(PLAQUETTE, WilsonAction::averagePlaquette));
         if (group instanceof U1 && lattice.dims() == 2) {
             list.add(Observable.of(CHARGE, f -> TopologicalCharge.u1TwoDimensional(f).round()));
+        }
+        if (group instanceof U1 && lattice.dims() == 4) {
+            list.add(Observable.of(CHARGE, TopologicalCharge::u1Clover));
         }
         boolean room = true;
         for (int mu = 0; mu < lattice.dims(); mu++) room &= lattice.extent(mu) > 2;

@@ -119,6 +119,15 @@ public record RunConfig(String text, String source, Theory theory, ConfigSection
     }
 
     /**
+     * The same configuration for another theory (e.g. another lattice, for {@code TrainedModel.onLattice}); the text
+     * and {@link #tree()} still describe the file as written.
+     */
+    public RunConfig withTheory(Theory other) {
+        return new RunConfig(text, source, other, model, modelType, training, checkpointInterval, evalSamples, evalBatch,
+                heldoutEvery, heldoutSamples);
+    }
+
+    /**
      * The configuration as it takes effect, defaults filled in (recorded in the run folder's run.json and compared
      * key by key on resume): {@code theory.*}, {@code model.*} as given, {@code training.*} with every key.
      */
