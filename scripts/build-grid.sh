@@ -11,6 +11,10 @@
 #   GRID_SIMD   Grid --enable-simd value (default: AVX2 if the CPU has avx2+fma+f16c, else GEN)
 #   GRID_TEST   1 = also build and link tests/hmc/Test_hmc_WilsonGauge (default 1)
 #   GRID_EXTRA_CONFIGURE  extra flags appended to Grid's configure
+#   GRID_CXXFLAGS  CXXFLAGS given to Grid's configure (default -fPIC: the gaugeflow Grid bridge links Grid into a
+#               shared library loaded by the JVM; configure adds -O3 and -fno-strict-aliasing itself). A tree
+#               configured before without -fPIC is reconfigured and rebuilt; scripts/build-grid-pic.sh instead
+#               recompiles only the members the bridge needs (docs/grid.md)
 #
 # Steps that are already done are skipped (c-lime installed, Eigen in place,
 # configure generated, same configure flags); make itself is incremental.
@@ -133,11 +137,14 @@ CONF_FLAGS=(
 GB=$BUILD_DIR/grid
 mkdir -p "$GB"
 stamp="$GB/.configure-flags"
+GRID_CXXFLAGS=${GRID_CXXFLAGS--fPIC}
+STAMP_LINES=("${CONF_FLAGS[@]}")
+[[ -n $GRID_CXXFLAGS ]] && STAMP_LINES+=("CXXFLAGS=$GRID_CXXFLAGS")
 configure_grid() {
-  cd "$GB" && CXX=${CXX:-g++} "$GRID_SRC/configure" "${CONF_FLAGS[@]}" >"$GB/configure.log" 2>&1 &&
-  printf '%s\n' "${CONF_FLAGS[@]}" >"$stamp"
+  cd "$GB" && CXX=${CXX:-g++} CXXFLAGS="$GRID_CXXFLAGS" "$GRID_SRC/configure" "${CONF_FLAGS[@]}" >"$GB/configure.log" 2>&1 &&
+  printf '%s\n' "${STAMP_LINES[@]}" >"$stamp"
 }
-if [[ -f $GB/config.status && -f $stamp ]] && [[ "$(cat "$stamp")" == "$(printf '%s\n' "${CONF_FLAGS[@]}")" ]]; then
+if [[ -f $GB/config.status && -f $stamp ]] && [[ "$(cat "$stamp")" == "$(printf '%s\n' "${STAMP_LINES[@]}")" ]]; then
   log "Grid already configured with the same flags, skipping configure"
 else
   step configure configure_grid

@@ -6,7 +6,8 @@
 # chain and a hybrid chain (flow proposal + native HMC trajectory per cycle), and a long native-HMC chain at the same
 # beta, and prints the plaquette (and for U(1) the clover <Q^2>) of every chain with its Gamma-method error.
 # Environment: GAUGEFLOW_THREADS (default 1), N_U1 (independence/hybrid updates for U(1), default 4000),
-# N_SU3 (default 2000), N_HMC (HMC trajectories, default 8000).
+# N_SU3 (default 2000), N_HMC (HMC trajectories, default 8000), GRID=1 (also an SU(3) hybrid chain whose trajectories
+# run in Grid, --engine grid; needs the Grid bridge, docs/grid.md).
 set -euo pipefail
 [[ $# -ge 1 ]] || { echo "usage: validate-4d-chains.sh OUT [TRAIN_SECONDS]" >&2; exit 2; }
 OUT=$1
@@ -40,7 +41,16 @@ for g in u1 su3; do
     "$GF" sample --model haar --group "$g" --lattice 4x4x4x4 --beta "$beta" --chain hmc --n "$N_HMC" --save-every 0 \
       --quiet --out "$OUT/$g-hmc" > "$OUT/$g-hmc.log"
   fi
-  for chain in independence hybrid hmc; do
+  chains=(independence hybrid hmc)
+  if [[ $g == su3 && ${GRID:-0} == 1 ]]; then
+    if [[ ! -f $OUT/$g-hybrid-grid/summary.json ]]; then
+      log "$g hybrid chain with --engine grid, $n updates"
+      "$GF" sample --model "$OUT/$g-model" --chain hybrid --engine grid --n "$n" --save-every 0 --quiet \
+        --out "$OUT/$g-hybrid-grid" > "$OUT/$g-hybrid-grid.log"
+    fi
+    chains+=(hybrid-grid)
+  fi
+  for chain in "${chains[@]}"; do
     echo "== $g $chain (beta $beta)"
     grep -E "acceptance|plaquette|Q\^2|reliable" "$OUT/$g-$chain.log" || cat "$OUT/$g-$chain.log"
   done

@@ -18,9 +18,12 @@ import org.gaugeflow.tensor.TorchRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code bench/run hmc}: copy bandwidth, force GFLOP/s and trajectories/s for both engines (BENCHMARKS.md). */
+/**
+ * {@code bench/run hmc}: copy bandwidth, force GFLOP/s and trajectories/s per engine (BENCHMARKS.md); {@code --engines
+ * native,grid} measures our native engine and Grid's in one run, same lattices, integrator, steps and threads.
+ */
 @Command(name = "hmc", mixinStandardHelpOptions = true,
-        description = "SU(3) HMC: copy bandwidth (reference), force GFLOP/s and trajectories/s per engine.")
+        description = "SU(3) HMC: copy bandwidth (reference), force GFLOP/s and trajectories/s per engine (native, torch, grid).")
 final class HmcBench implements Callable<Integer> {
 
     @Option(names = "--lattices", split = ",", defaultValue = "8x8x8x8,16x16x16x16",
@@ -52,6 +55,9 @@ final class HmcBench implements Callable<Integer> {
     @Option(names = "--json", description = "Also write the results to this file.")
     Path json;
 
+    @Option(names = "--label", description = "A free-text label stored with the results (e.g. the native engine's build).")
+    String label;
+
     @Override public Integer call() throws Exception {
         HmcParameters params = new HmcParameters(beta, tau, steps, Integrator.parse(integrator));
         for (String e : engines) {
@@ -61,12 +67,29 @@ final class HmcBench implements Callable<Integer> {
         }
         NativeEngine.requireAvailable();
         TorchRuntime.configure();
+        NativeEngine.gf_set_threads(TorchRuntime.threads());   // the same threads for every engine
+        if (engines.contains("grid")) {
+            if (!org.gaugeflow.grid.GridBridge.available()) {
+                throw new IllegalArgumentException("engine grid: " + org.gaugeflow.grid.GridBridge.unavailableReason());
+            }
+            org.gaugeflow.grid.GridBridge.ensureInitialized(TorchRuntime.threads());
+        }
         Map<String, Object> all = new LinkedHashMap<>();
+        if (label != null) all.put("label", label);
         all.put("load_average_before", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 .getSystemLoadAverage());
-        all.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-                "torch_threads", TorchRuntime.threads(), "native_threads", NativeEngine.gf_max_threads(),
-                "os_arch", System.getProperty("os.arch"), "java", System.getProperty("java.version")));
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("torch_threads", TorchRuntime.threads());
+        machine.put("native_threads", NativeEngine.gf_max_threads());
+        if (engines.contains("grid")) {
+            machine.put("grid_threads", org.gaugeflow.grid.GridBridge.gg_threads());
+            machine.put("grid_build", org.gaugeflow.grid.GridBridge.gg_build_info());
+        }
+        machine.put("os_arch", System.getProperty("os.arch"));
+        machine.put("java", System.getProperty("java.version"));
+        all.put("machine", machine);
+        System.out.println("machine: " + machine + ", load average before " + all.get("load_average_before"));
         all.put("parameters", Map.of("group", group, "beta", beta, "tau", tau, "steps", steps,
                 "integrator", params.integrator().toString()));
         Map<String, Object> copy = HmcBenchmark.copyBandwidth((long) copyMb << 20, 5);

@@ -86,7 +86,10 @@ public final class HmcBenchmark {
         }
     }
 
-    /** Seconds per force evaluation (wall: best of reps; CPU: mean) and GFLOP/s, for "native" or "torch". */
+    /**
+     * Seconds per force evaluation (wall: best of reps; CPU: mean) and GFLOP/s, for "native", "torch" or "grid" (Grid's
+     * WilsonGaugeAction::deriv and Ta projection, timed inside the shim on a field already in Grid's layout).
+     */
     public Map<String, Object> force(String engine, int reps) {
         Map<String, Object> m = new LinkedHashMap<>();
         try (PointerScope scope = new PointerScope()) {
@@ -95,7 +98,13 @@ public final class HmcBenchmark {
             Tensor out = torch.zeros_like(f.links());
             double best = Double.MAX_VALUE;
             double totalCpu = 0.0;
-            for (int r = 0; r < reps + 1; r++) {
+            if (engine.equals("grid")) {
+                org.gaugeflow.grid.GridLattice grid = new org.gaugeflow.grid.GridLattice(lattice);
+                double c0 = processCpuSeconds();
+                best = grid.forceSeconds(f.links(), 0, params.beta(), reps);
+                totalCpu = (processCpuSeconds() - c0) * reps / (reps + 1.0);   // reps + 1 evaluations (one warm-up)
+            }
+            for (int r = 0; r < (engine.equals("grid") ? 0 : reps + 1); r++) {
                 try (PointerScope inner = new PointerScope()) {
                     double c0 = processCpuSeconds();
                     long t0 = System.nanoTime();

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * there is none.
  */
 @Command(name = "hmc", mixinStandardHelpOptions = true,
-        description = "Pure-gauge HMC (Wilson action) with the native or the LibTorch engine.")
+        description = "Pure-gauge HMC (Wilson action) with the native, the LibTorch or the Grid engine.")
 public final class HmcCommand implements Callable<Integer> {
 
     @Option(names = "--group", required = true, description = "u1, su2 or su3.")

@@ -33,6 +33,9 @@ final class InfoCommand implements Callable<Integer> {
         info.put("cores", Runtime.getRuntime().availableProcessors());
         info.put("cuda", TorchRuntime.cudaAvailable());
         info.put("native_engine", NativeEngine.available() ? "available" : "not available (" + NativeEngine.unavailableReason() + ")");
+        info.put("grid_bridge", org.gaugeflow.grid.GridBridge.available()
+                ? "available (" + org.gaugeflow.grid.GridBridge.gg_build_info() + ")"
+                : "not available (" + org.gaugeflow.grid.GridBridge.unavailableReason() + ")");
         info.put("hmc_engines", HmcEngines.names());
         if (json) {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info));

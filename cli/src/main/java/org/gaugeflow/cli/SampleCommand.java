@@ -233,7 +233,7 @@ public final class SampleCommand implements Callable<Integer> {
         if (schedule.usesHmc()) {
             HmcParameters hp = new HmcParameters(bt, tau, steps, integrator.parsed());
             String e = engine.engine.trim().toLowerCase();
-            b.hmc(HmcEngines.create(e, seed.seed, g, chainOptions), hp);   // the chain owns and closes the engine
+            b.hmc(HmcEngines.create(e, seed.seed, g, lat, hp, chainOptions), hp);   // the chain owns and closes the engine
             params.put("engine", e);
             params.put("tau", tau);
             params.put("steps", steps);

@@ -21,14 +21,14 @@ final class SharedOptions {
     /** {@code --engine NAME}: the HMC engine (org.gaugeflow.hmc.HmcEngines). */
     static final class Engine {
         @Option(names = "--engine", defaultValue = "native", paramLabel = "NAME",
-                description = "HMC engine: native (C++, CPU) or torch (LibTorch, CPU or CUDA) (default ${DEFAULT-VALUE}).")
+                description = "HMC engine: native (C++, CPU), torch (LibTorch, CPU or CUDA) or grid (Grid, SU(3) in 4D, when built with Grid: docs/grid.md) (default ${DEFAULT-VALUE}).")
         String engine;
     }
 
     /** {@code --integrator NAME}: the molecular-dynamics integrator of HMC trajectories. */
     static final class MdIntegrator {
         @Option(names = "--integrator", defaultValue = "omelyan", paramLabel = "NAME",
-                description = "MD integrator: omelyan (2MN) or leapfrog (default ${DEFAULT-VALUE}).")
+                description = "MD integrator: omelyan (2MN), leapfrog, or force-gradient (Grid's, with --engine grid) (default ${DEFAULT-VALUE}).")
         String integrator;
 
         Integrator parsed() { return Integrator.parse(integrator); }
@@ -47,7 +47,7 @@ final class SharedOptions {
     /** {@code --threads N}: LibTorch's intra-op threads and the native engine's OpenMP threads. */
     static final class Threads {
         @Option(names = "--threads", paramLabel = "N",
-                description = "Threads of LibTorch and the native engine (default: GAUGEFLOW_THREADS, else the number of cores).")
+                description = "Threads of LibTorch, the native engine and Grid (default: GAUGEFLOW_THREADS, else the number of cores).")
         Integer threads;
 
         /** Configures the process's threads; every command calls this first. */

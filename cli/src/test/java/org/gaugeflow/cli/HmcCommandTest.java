@@ -152,6 +152,24 @@ class HmcCommandTest {
         }
     }
 
+    /** Without the Grid bridge built, --engine grid is refused before any work with the one-line reason. */
+    @Test
+    void gridEngineWithoutGridIsRefusedWithTheReason() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.gaugeflow.grid.GridBridge.available(), "Grid bridge is built");
+        Path out = tmp.resolve("grid");
+        String[] args = base(out, "--engine", "grid");
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--group")) args[i + 1] = "su3";
+            if (args[i].equals("--lattice")) args[i + 1] = "4x4x4x4";
+        }
+        Object[] r = execute(args);
+        String err = ((String) r[1]).strip();
+        assertEquals(2, r[0], err);
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("gaugeflow: engine grid: Grid not found: set GRID_PREFIX"), err);
+        assertFalse(Files.exists(out.resolve("summary.json")));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--beta|-1|beta = -1.0",
@@ -160,7 +178,7 @@ class HmcCommandTest {
             "--group|so3|group 'so3'",
             "--group|su7|engine native: it supports u1, su2 and su3, not su7",
             "--integrator|verlet|integrator 'verlet'",
-            "--engine|grid|engine 'grid'",
+            "--engine|quda|engine 'quda'",
             "--steps|0|steps = 0",
             "--tau|-1|tau = -1.0",
             "--trajectories|0|trajectories = 0",

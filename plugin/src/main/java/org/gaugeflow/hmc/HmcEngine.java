@@ -5,8 +5,8 @@ import org.gaugeflow.field.GaugeField;
 
 /**
  * Pure-gauge HMC with the Wilson action (docs/conventions.md, "HMC"). Implementations: the native
- * C++ engine ({@link NativeHmcEngine}) and LibTorch tensors ({@link TorchHmcEngine}), created by name through
- * {@link HmcEngines}. Fields are batches of independent chains and are updated in place; momenta
+ * C++ engine ({@link NativeHmcEngine}), LibTorch tensors ({@link TorchHmcEngine}) and, from the module
+ * {@code grid} through {@link HmcEngineProvider}, Grid (docs/grid.md), created by name through {@link HmcEngines}. Fields are batches of independent chains and are updated in place; momenta
  * are Hermitian matrices in the field's layout. Given the same field and momenta, engines agree.
  * An engine holds native resources (generators, geometry): whoever creates it closes it, and a chain that is
  * given an engine owns it from then on.
@@ -30,6 +30,14 @@ public interface HmcEngine extends AutoCloseable {
      * A chain whose Delta H is not finite is rejected and reported with deltaH NaN or infinite.
      */
     Trajectory[] trajectory(GaugeField field, HmcParameters params);
+
+    /**
+     * How the engine derives its random numbers from its seed, for the provenance of a run (summary.json); null when
+     * the engine does not say (the built-in engines are described by {@link HmcProduction} itself).
+     */
+    default String seedDescription() {
+        return null;
+    }
 
     /**
      * Where the engine's random numbers stand, as bytes for a checkpoint: the native engine's trajectory counter

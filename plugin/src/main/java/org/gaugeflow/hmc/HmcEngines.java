@@ -2,16 +2,21 @@ package org.gaugeflow.hmc;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.Set;
 import org.gaugeflow.bindings.NativeEngine;
 import org.gaugeflow.group.GaugeGroup;
+import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.tensor.FieldOptions;
 
 /**
  * The one place where HMC engines are chosen by name ({@code --engine}): {@code native} (the C++ engine, CPU,
  * U(1), SU(2), SU(3)) and {@code torch} (LibTorch tensors, any SU(N), CPU or CUDA). Each name maps to a factory
  * that checks whether the engine can run the group on the device here, with a one-line reason when it cannot.
- * Further engines (Grid) register themselves here.
+ * Further engines come from modules the library does not depend on, through the service-provider interface
+ * {@link HmcEngineProvider} ({@link ServiceLoader}): the Grid bridge (module {@code grid}) adds {@code grid}
+ * whenever it is on the class path. Built-in names cannot be replaced by a provider.
  */
 public final class HmcEngines {
 
@@ -22,6 +27,16 @@ public final class HmcEngines {
 
         /** A new engine with seed {@code seed}; the caller closes it. */
         HmcEngine create(long seed, FieldOptions options);
+
+        /**
+         * Null if the engine can run this lattice with these MD parameters, else the one-line reason (checked before
+         * any work by {@link HmcEngines#create(String, long, GaugeGroup, Lattice, HmcParameters, FieldOptions)}). The
+         * default refuses the integrators the engine does not have ({@link Integrator#FORCE_GRADIENT}: Grid only).
+         */
+        default String unsupported(Lattice lattice, HmcParameters params) {
+            return params != null && params.integrator() == Integrator.FORCE_GRADIENT
+                    ? "integrator force-gradient is only available with --engine grid (Grid's ForceGradient)" : null;
+        }
     }
 
     private static final Map<String, Factory> FACTORIES = new LinkedHashMap<>();
@@ -42,6 +57,19 @@ public final class HmcEngines {
 
             @Override public HmcEngine create(long seed, FieldOptions options) { return new TorchHmcEngine(seed, options); }
         });
+        discover();
+    }
+
+    /** Registers the engines of every {@link HmcEngineProvider} on the class path (never replacing a built-in). */
+    private static void discover() {
+        try {
+            for (HmcEngineProvider p : ServiceLoader.load(HmcEngineProvider.class, HmcEngines.class.getClassLoader())) {
+                String key = p.name() == null ? "" : p.name().trim().toLowerCase();
+                if (!key.isEmpty() && !FACTORIES.containsKey(key) && p.factory() != null) FACTORIES.put(key, p.factory());
+            }
+        } catch (ServiceConfigurationError e) {
+            org.slf4j.LoggerFactory.getLogger(HmcEngines.class).warn("HMC engine providers: {}", e.getMessage());
+        }
     }
 
     private HmcEngines() {}
@@ -63,10 +91,20 @@ public final class HmcEngines {
      * reason when it is unknown or cannot run here. The caller closes it (or hands it to a chain).
      */
     public static synchronized HmcEngine create(String name, long seed, GaugeGroup group, FieldOptions options) {
+        return create(name, seed, group, null, null, options);
+    }
+
+    /**
+     * As {@link #create(String, long, GaugeGroup, FieldOptions)}, and also checks before any work that the engine
+     * runs {@code lattice} with {@code params} ({@link Factory#unsupported}); null lattice or params skip that check.
+     */
+    public static synchronized HmcEngine create(String name, long seed, GaugeGroup group, Lattice lattice, HmcParameters params,
+            FieldOptions options) {
         String key = name == null ? "" : name.trim().toLowerCase();
         Factory f = FACTORIES.get(key);
         if (f == null) throw new IllegalArgumentException("engine '" + name + "': expected one of " + FACTORIES.keySet());
         String why = f.unavailable(group, options);
+        if (why == null && (lattice != null || params != null)) why = f.unsupported(lattice, params);
         if (why != null) throw new IllegalArgumentException("engine " + key + ": " + why);
         return f.create(seed, options);
     }

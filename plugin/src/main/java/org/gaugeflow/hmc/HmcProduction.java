@@ -149,7 +149,7 @@ public final class HmcProduction {
      */
     public static Result run(Settings s, HmcRun.Listener listener) throws IOException {
         MemoryEstimate.hmc(s.group(), s.lattice(), s.chains(), s.engine(), s.total()).require();
-        try (HmcEngine hmc = HmcEngines.create(s.engine(), s.seed(), s.group(), s.options());
+        try (HmcEngine hmc = HmcEngines.create(s.engine(), s.seed(), s.group(), s.lattice(), s.params(), s.options());
              RunFolder folder = RunFolder.open(s.out(), new RunFolder.Request("hmc", configuration(s), seeds(s),
                      s.mode(), MAY_CHANGE))) {
             return produce(s, hmc, folder, listener);
@@ -327,8 +327,10 @@ public final class HmcProduction {
             for (int b = 0; b < s.chains(); b++) keys[b] = s.seed() + b * 0x9E3779B97F4A7C15L;
             seeds.put("native_chain_keys", keys);
             seeds.put("native_streams", "trajectory index 0.." + (s.total() - 1));
-        } else {
+        } else if (s.engine().equals("torch")) {
             seeds.put("torch_generator", s.seed());
+        } else {
+            seeds.put(s.engine() + "_seed", s.seed());
         }
         return seeds;
     }
@@ -382,6 +384,8 @@ public final class HmcProduction {
             long[] keys = new long[s.chains()];
             for (int b = 0; b < s.chains(); b++) keys[b] = n.chainSeed(b);
             seeds.put("native_chain_keys", keys);
+        } else if (hmc.seedDescription() != null) {
+            seeds.put(hmc.name() + "_streams", hmc.seedDescription());
         }
         m.put("seeds", seeds);
         Map<String, Object> threads = new LinkedHashMap<>();

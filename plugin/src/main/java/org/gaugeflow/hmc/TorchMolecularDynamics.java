@@ -57,6 +57,9 @@ public final class TorchMolecularDynamics {
         double eps = params.stepSize();
         double beta = params.beta();
         int steps = params.steps();
+        if (params.integrator() == Integrator.FORCE_GRADIENT) {
+            throw new IllegalArgumentException("integrator force-gradient is only available with --engine grid (Grid's ForceGradient)");
+        }
         if (params.integrator() == Integrator.LEAPFROG) {
             kick(f, p, beta, 0.5 * eps);
             for (int i = 0; i < steps; i++) {

@@ -25,7 +25,7 @@ class JavadocCoverageTest {
         Path root = Path.of("..").toAbsolutePath().normalize();
         List<String> missing = new ArrayList<>();
         int types = 0;
-        for (String module : new String[] {"bindings", "plugin", "cli", "benchmarks", "examples/java"}) {
+        for (String module : new String[] {"bindings", "plugin", "grid", "cli", "benchmarks", "examples/java"}) {
             Path src = root.resolve(module).resolve("src/main/java");
             assertTrue(Files.isDirectory(src), src + " missing");
             try (Stream<Path> files = Files.walk(src)) {
