@@ -49,6 +49,9 @@ class IntegratorPropertiesTest {
      * log|Delta H| against log eps is 2 for both integrators, and at equal eps 2MN's |Delta H| is
      * several times smaller than leapfrog's.
      */
+    /** The integrators of the native and torch engines (force-gradient is Grid's, tested in the grid module). */
+    private static final Integrator[] SECOND_ORDER = {Integrator.LEAPFROG, Integrator.OMELYAN};
+
     @ParameterizedTest
     @CsvSource({"native, su3, 4x4x4x4, 5.7", "native, u1, 8x8, 2.0", "torch, su2, 4x4x4, 2.2"})
     void deltaHFallsLikeEpsSquared(String engineName, String group, String lattice, double beta) {
@@ -59,7 +62,7 @@ class IntegratorPropertiesTest {
             double h0 = engine.hamiltonian(start, p0, beta)[0];
             int[] steps = {8, 16, 32, 64};
             double[][] dh = new double[2][steps.length];
-            for (Integrator integrator : Integrator.values()) {
+            for (Integrator integrator : SECOND_ORDER) {
                 for (int k = 0; k < steps.length; k++) {
                     try (PointerScope inner = new PointerScope()) {
                         GaugeField f = HmcTestSupport.copy(start);
@@ -69,7 +72,7 @@ class IntegratorPropertiesTest {
                     }
                 }
             }
-            for (Integrator integrator : Integrator.values()) {
+            for (Integrator integrator : SECOND_ORDER) {
                 double slope = logLogSlope(steps, dh[integrator.ordinal()]);
                 assertEquals(2.0, slope, 0.15, integrator + " |dH| = " + java.util.Arrays.toString(dh[integrator.ordinal()]));
             }
