@@ -12,6 +12,10 @@ import java.util.Map;
  * <ol>
  *   <li>the chain did not move (acceptance 0): every measurement is the start configuration;</li>
  *   <li>there are fewer than 2 measurements, or the error is 0 or not finite (the observable never changed);</li>
+ *   <li>the chain accepted fewer than {@value #MIN_MEASUREMENTS_PER_TAU} updates over its measurements (acceptance x
+ *   N): it visited that few distinct configurations, so its autocorrelation cannot be estimated from the series (an
+ *   independence chain with acceptance 0.009 over 900 measurements gave tau_int 23 and an error bar 180 times too
+ *   small, its few states all from the model's far-off bulk);</li>
  *   <li>the Gamma method's window did not close before N/2 (the series is too short to see its autocorrelation);</li>
  *   <li>there are fewer than {@value #MIN_MEASUREMENTS_PER_TAU} tau_int measurements: the error of the error is then
  *   about 50% or more (Wolff 2004, Eq. (43)), and tau_int itself is underestimated.</li>
@@ -51,6 +55,10 @@ public record Reliability(boolean reliable, String reason) {
         if (g == null || measurements < 2) return not(measurements + " measurement(s): too few for an error");
         if (!(g.error() > 0) || !Double.isFinite(g.error())) {
             return not("error " + g.error() + ": the observable did not change over " + measurements + " measurements");
+        }
+        if (acceptance * measurements < MIN_MEASUREMENTS_PER_TAU) {
+            return not(String.format(Locale.ROOT, "about %.0f accepted updates over %d measurements (acceptance %.3g): too few "
+                    + "distinct configurations for an error", acceptance * measurements, measurements, acceptance));
         }
         if (g.window() >= g.n() / 2) {
             return not(String.format(Locale.ROOT, "the autocorrelation window did not close within N/2 = %d measurements",

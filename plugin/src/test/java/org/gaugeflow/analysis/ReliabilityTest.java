@@ -39,6 +39,19 @@ class ReliabilityTest {
         assertTrue(r.format(0.5, 0.1).startsWith("0.500000 +- 0.100000 (unreliable: "), r.format(0.5, 0.1));
 
         assertFalse(Reliability.of(null, 1, Double.NaN).reliable());
+
+        // a chain that rarely moves: the series of its few states looks decorrelated, but there are < 20 of them
+        double[] few = new double[900];
+        Random rnd = new Random(3);
+        double level = 0.07;
+        for (int i = 0; i < few.length; i++) {
+            if (i % 100 == 0) level = 0.07 + 0.01 * rnd.nextGaussian();
+            few[i] = level + 1e-4 * rnd.nextGaussian();
+        }
+        Reliability rare = Reliability.of(GammaMethod.analyze(few), few.length, 0.009);
+        assertFalse(rare.reliable());
+        assertTrue(rare.reason().contains("accepted updates"), rare.reason());
+        assertTrue(Reliability.of(GammaMethod.analyze(good), good.length, Double.NaN).reliable(), "unknown acceptance: no verdict from it");
     }
 
     @Test
