@@ -66,7 +66,7 @@ class HigherDimensionalExactnessTest {
         MultiscaleModel m;
         try (Rng init = new Rng(71, F64)) {
             m = MultiscaleModel.build(U1.INSTANCE, Lattice.parse("2x2x2"), Lattice.parse("4x4x2"),
-                    new MultiscaleModel.Structure(UBMode.CHECKERBOARD, 2), perturbed(0.12, 1, 0.05, init), null);
+                    new MultiscaleModel.Structure(UBMode.CHECKERBOARD, 2), perturbed(0.15, 1, 0.05, init), null);
         }
         int batches = 16;
         int batch = 4096;
