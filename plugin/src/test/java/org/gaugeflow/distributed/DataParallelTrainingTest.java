@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Data-parallel training across processes on LibTorch's c10d (Gloo, CPU, float64). One launch of two worker processes
- * (JVMs are slow to start on the shared build machine, so it is shared by the tests) trains a multiscale model for 3
- * steps, then a U(1) flow for 8 steps in which rank 1 kills itself with SIGKILL after step 5; a second launch resumes
+ * (JVMs are slow to start on the shared build machine, so it is shared by the tests) trains a U(1) multiscale model for 3
+ * steps, an SU(2) fine-lattice flow and an SU(3) multiscale model for 2 steps each, then a U(1) flow for 8 steps in which rank 1 kills itself with SIGKILL after step 5; a second launch resumes
  * the killed run. The tests check that two ranks with local batch B/2 take the same steps as one process drawing both
  * shards of the global batch B (to 1e-10), that the surviving rank stops within the timeout with a one-line error
  * naming rank 1 while the checkpoint on disk (step 4) stays intact, and that the resumed run ends where an
@@ -43,6 +43,18 @@ class DataParallelTrainingTest {
             "model: {type: u1-flow, layers: 2, hidden: [4]}",
             "training: {batch: 6, steps: 8, lr: 0.01, seed: 7, precision: float64, metrics_interval: 1,",
             "           checkpoint_interval: 2, eval_samples: 16, eval_batch: 8, heldout_every: 4, heldout_samples: 8}", "");
+    static final String SU2_FLOW = String.join("\n",
+            "theory: {group: su2, lattice: 4x4, beta: 1.0}",
+            "model: {type: sun-flow, iterations: 1, hidden: [4], bins: 4, init_scale: 0.1}",
+            "training: {batch: 4, steps: 2, lr: 0.01, seed: 9, precision: float64, metrics_interval: 1,",
+            "           checkpoint_interval: 2, eval_samples: 8, eval_batch: 4, heldout_every: 0}", "");
+    static final String SU3_MULTISCALE = String.join("\n",
+            "theory: {group: su3, lattice: 4x4, beta: 1.0}",
+            "model: {type: sun-multiscale, scm_iterations: 1, hidden: [4], bins: 4, init_scale: 0.1, fine_iterations: 0}",
+            "training: {batch: 4, steps: 2, lr: 0.01, seed: 11, precision: float64, metrics_interval: 1,",
+            "           checkpoint_interval: 2, eval_samples: 8, eval_batch: 4, heldout_every: 0}", "");
+    /** The runs of the first launch that end normally, with their steps. */
+    static final Map<String, Long> FINISHED = Map.of("ms", 3L, "su2", 2L, "su3ms", 2L);
     static final int TIMEOUT_SECONDS = 20;
 
     @TempDir static Path tmp;
@@ -59,9 +71,13 @@ class DataParallelTrainingTest {
         org.bytedeco.pytorch.global.torch.set_num_threads(1);
         Files.writeString(tmp.resolve("ms.yaml"), MULTISCALE);
         Files.writeString(tmp.resolve("u1.yaml"), U1_FLOW);
+        Files.writeString(tmp.resolve("su2.yaml"), SU2_FLOW);
+        Files.writeString(tmp.resolve("su3ms.yaml"), SU3_MULTISCALE);
         long t0 = System.nanoTime();
         killed = launch("logs1", "--timeout", Integer.toString(TIMEOUT_SECONDS), "--kill", "1:5",
-                tmp.resolve("ms.yaml").toString(), tmp.resolve("ms").toString(), tmp.resolve("u1.yaml").toString(), tmp.resolve("u1").toString());
+                tmp.resolve("ms.yaml").toString(), tmp.resolve("ms").toString(), tmp.resolve("su2.yaml").toString(),
+                tmp.resolve("su2").toString(), tmp.resolve("su3ms.yaml").toString(), tmp.resolve("su3ms").toString(),
+                tmp.resolve("u1.yaml").toString(), tmp.resolve("u1").toString());
         killedSeconds = (System.nanoTime() - t0) / 1e9;
         rank0Errors = String.join("\n", Files.readString(tmp.resolve("logs1").resolve("rank-0.err")).lines()
                 .filter(l -> l.startsWith("gaugeflow:")).toList());
@@ -82,10 +98,11 @@ class DataParallelTrainingTest {
 
     @Test
     void twoRanksTakeTheStepsOfOneProcessDrawingBothShards() throws Exception {
-        // multiscale (path gradient): all 3 steps, and the U(1) flow: the checkpoint of step 4 of the killed run
-        for (String name : new String[] {"ms", "u1"}) {
+        // U(1) multiscale (path gradient), SU(2) fine-lattice flow and SU(3) multiscale: all their steps; the U(1) flow:
+        // the checkpoint of step 4 of the killed run
+        for (String name : new String[] {"ms", "su2", "su3ms", "u1"}) {
             RunConfig cfg = RunConfig.load(tmp.resolve(name + ".yaml"));
-            long steps = name.equals("ms") ? 3 : 4;
+            long steps = FINISHED.getOrDefault(name, 4L);
             Module reference = TrainedModel.build(cfg);
             double[] init = flat(reference);
             List<TrainingMetrics.Row> rows = new ArrayList<>();
@@ -94,7 +111,7 @@ class DataParallelTrainingTest {
                         0, 0, 0, 0, 0, 0, 0, 0));
             }
             double[] a = flat(reference);
-            double[] b = name.equals("ms") ? flat(TrainedModel.load(tmp.resolve(name), true).module()) : parametersOnDisk;
+            double[] b = FINISHED.containsKey(name) ? flat(TrainedModel.load(tmp.resolve(name), true).module()) : parametersOnDisk;
             assertEquals(a.length, b.length);
             double max = 0;
             double moved = 0;
