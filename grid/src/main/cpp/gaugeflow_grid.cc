@@ -45,6 +45,22 @@ std::recursive_mutex& lock() {
 }
 
 int g_state = 0;  // 0: not initialized, 1: initialized, -1: Grid_init failed
+bool g_verbose = false;  // keep Grid's own output (gg_init's verbose)
+
+/* Grid's integrator writes its memory-manager report to std::cout twice per force evaluation, whatever --log says
+   (about 30 lines per force, tens of thousands per chain). While it runs, std::cout goes nowhere unless verbose. */
+struct QuietCout {
+    std::streambuf* saved = nullptr;
+    QuietCout() {
+        if (!g_verbose) saved = std::cout.rdbuf(nullptr);
+    }
+    ~QuietCout() {
+        if (saved != nullptr) {
+            std::cout.rdbuf(saved);
+            std::cout.clear();
+        }
+    }
+};
 
 // Every entry point after gg_init: one call at a time; Grid's OpenMP loops run with Grid's thread count
 // on the calling thread (OpenMP's thread count is a per-thread setting), the caller's is restored.
@@ -303,7 +319,7 @@ int gg_init(int threads, int shm_mb, int verbose) {
         static std::vector<std::string> args;
         static std::vector<char*> argv;
         args = {"gaugeflow", "--threads", std::to_string(threads), "--shm", std::to_string(shm_mb), "--log",
-                verbose ? "Error,Warning,Message" : "Error"};
+                verbose ? "Error,Warning,Message" : "Error,NoMessage,NoIntegrator,NoHMC"};
         argv.clear();
         for (auto& a : args) argv.push_back(&a[0]);
         argv.push_back(nullptr);
@@ -333,6 +349,7 @@ int gg_init(int threads, int shm_mb, int verbose) {
             close(saved);
         }
         gg::g_state = 1;
+        gg::g_verbose = verbose != 0;
         return GG_OK;
     )
 }
@@ -480,7 +497,10 @@ int gg_integrate(int nd, const int* dims, double beta, int integrator, double ta
         gg::to_grid(u, g, U, gg::Kind::Link);
         gg::to_grid(p, g, md.P, gg::Kind::Momentum);
         md.Smearer.set_Field(U);
-        md.integrate(U);
+        {
+            gg::QuietCout quiet;
+            md.integrate(U);
+        }
         if (!gg::finite_field(U) || !gg::finite_field(md.P)) return GG_ERR_NONFINITE;
         gg::from_grid(U, g, u, gg::Kind::Link);
         gg::from_grid(md.P, g, p, gg::Kind::Momentum);
@@ -506,7 +526,10 @@ int gg_md_trajectory(int nd, const int* dims, double beta, int integrator, doubl
         gg::to_grid(u, g, U, gg::Kind::Link);
         md.refresh(U, srng, prng);  // Gimpl::generate_momenta into md.P; points the (no-)smearing at U
         const double h0 = gg::kinetic(md.P) + gg::action(U, beta);
-        md.integrate(U);
+        {
+            gg::QuietCout quiet;
+            md.integrate(U);
+        }
         const double h1 = gg::kinetic(md.P) + gg::action(U, beta);
         result[GG_RES_DH] = h1 - h0;
         result[GG_RES_H0] = h0;
