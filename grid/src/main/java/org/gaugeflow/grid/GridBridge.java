@@ -65,7 +65,7 @@ public final class GridBridge {
     }
 
     /**
-     * Starts Grid once per process ({@code Grid_init} with {@code --threads threads --shm 64 --log Error}, banner
+     * Starts Grid once per process ({@code Grid_init} with {@code --threads threads --shm 64 --log Error,NoMessage,NoIntegrator,NoHMC}, banner
      * discarded; never finalized); later calls set Grid's thread count to {@code threads}. Throws a one-line
      * {@link IllegalStateException} when the bridge is not available or Grid does not start.
      */
