@@ -29,7 +29,10 @@ public final class ContextNet extends Module {
 
     public ContextNet(int inChannels, int[] hidden, int outChannels, int kernel, FieldOptions options, Rng init) {
         if (kernel < 1 || kernel % 2 == 0) throw new IllegalArgumentException("kernel size " + kernel + ": expected an odd number >= 1");
-        for (int h : hidden) if (h < 1) throw new IllegalArgumentException("hidden size " + h + ": expected >= 1");
+        // a single channel is both NCHW and NHWC, and LibTorch then takes oneDNN's NCHW kernels, whose input
+        // gradient is wrong in float32 (see conv): two channels at least
+        for (int h : hidden) if (h < 2) throw new IllegalArgumentException("hidden size " + h + ": expected >= 2");
+        if (inChannels < 2) throw new IllegalArgumentException("input channels " + inChannels + ": expected >= 2");
         this.kernel = kernel;
         int in = inChannels;
         int n = hidden.length + 1;
@@ -55,8 +58,16 @@ public final class ContextNet extends Module {
      * the idle 2-core machine was 3x faster than im2col + one BLAS product at batch 1024 (16 layers: 4.2 against
      * 12.7 s per training step) and needed a third of the memory (im2col's columns are kept for the backward
      * pass: 48 layers at batch 1024 did not fit in 23 GB).
+     *
+     * <p>In float32 the input goes in channels-last (a no-op for the band evaluation, which is laid out that way),
+     * which makes LibTorch run oneDNN on NHWC tensors. On NCHW
+     * tensors (oneDNN's blocked nChw16c kernels, "jit:avx512_core" and "jit:avx2") the gradient with respect to
+     * the input of the LibTorch 2.10 presets is wrong: relative errors of 0.1-1 in about 85% of random small
+     * shapes, NaN in 2%, on this project's AVX-512 machines; the NHWC kernels agreed with float64 in 3,000 of
+     * 3,000 (docs/architecture.md, "Working with LibTorch"; {@code U1FlowTest.contextNetFloat32GradientsAgreeWithFloat64} checks it).
      */
     private static Tensor conv(Tensor x, Tensor w, Tensor b) {
+        if (x.scalar_type().value == torch.ScalarType.Float.value) x = x.contiguous(torch.MemoryFormat.ChannelsLast); // JavaCPP enums: compare values
         return torch.conv2d(x, w, new TensorOptional(b), new long[] {1, 1}, new long[] {0, 0}, new long[] {1, 1}, 1);
     }
 

@@ -239,6 +239,76 @@ class U1FlowTest {
         }
     }
 
+    /**
+     * Float32 gradients (inputs and every weight) agree with float64 ones for the same weights, in both
+     * evaluations. LibTorch's oneDNN kernels on NCHW tensors gave input gradients with relative errors of 0.1-1
+     * (and NaN) in float32; ContextNet runs them on NHWC (see ContextNet.conv). Float32 rounding alone stays
+     * below 1e-5 here.
+     */
+    @Test
+    void contextNetFloat32GradientsAgreeWithFloat64() {
+        FieldOptions f32 = FieldOptions.cpu(org.gaugeflow.tensor.Precision.FLOAT);
+        int[][] hiddens = {{2}, {4}, {5, 6}, {32, 32}};
+        long[][] lattices = {{4, 4}, {8, 12}, {12, 8}};
+        double worst = 0;
+        for (int kernel : new int[] {3, 5}) {
+            for (int[] hidden : hiddens) {
+                for (long[] lat : lattices) {
+                    if (kernel / 2 * (hidden.length + 1) > Math.min(lat[0], lat[1])) continue;
+                    ContextNet n64;
+                    ContextNet n32;
+                    try (Rng r64 = new Rng(23, O); Rng r32 = new Rng(23, f32)) {
+                        n64 = new ContextNet(2, hidden, 19, kernel, O, r64);
+                        n32 = new ContextNet(2, hidden, 19, kernel, f32, r32);
+                    }
+                    try (PointerScope s = new PointerScope(); Rng rng = new Rng(24, O)) {
+                        org.bytedeco.pytorch.TensorVector p64 = n64.parameters();
+                        org.bytedeco.pytorch.TensorVector p32 = n32.parameters();
+                        try (NoGradGuard g = new NoGradGuard()) {
+                            for (long k = 0; k < p64.size(); k++) p32.get(k).copy_(p64.get(k));
+                        }
+                        Tensor x = rng.normal(3, 2, lat[0], lat[1]);
+                        try (NoGradGuard g = new NoGradGuard()) {
+                            double fe = relative(n32.apply(x.to(torch.ScalarType.Float)).to(torch.ScalarType.Double), n64.apply(x));
+                            assertTrue(fe < 1e-5, "output: relative error " + fe);
+                        }
+                        for (ContextNet.Evaluation ev : ContextNet.Evaluation.values()) {
+                            for (int dim = 2; dim <= 3; dim++) {
+                                Tensor probe = rng.normal(3, 19, dim == 2 ? lat[0] / 4 : lat[0], dim == 3 ? lat[1] / 4 : lat[1]);
+                                Tensor[] in = new Tensor[2];
+                                java.util.List<Tensor[]> w = new java.util.ArrayList<>();
+                                ContextNet[] nets = {n64, n32};
+                                org.bytedeco.pytorch.TensorVector[] ps = {p64, p32};
+                                for (int i = 0; i < 2; i++) {
+                                    nets[i].evaluation(ev);
+                                    for (long k = 0; k < ps[i].size(); k++) if (ps[i].get(k).grad().defined()) ps[i].get(k).grad().zero_();
+                                    Tensor xi = (i == 0 ? x : x.to(torch.ScalarType.Float)).detach().clone().set_requires_grad(true);
+                                    nets[i].apply(xi, dim, 1).mul(i == 0 ? probe : probe.to(torch.ScalarType.Float)).sum().backward();
+                                    in[i] = xi.grad().to(torch.ScalarType.Double);
+                                }
+                                String where = ev + " rows along " + dim + " kernel " + kernel + " hidden "
+                                        + java.util.Arrays.toString(hidden) + " lattice " + java.util.Arrays.toString(lat);
+                                double e = relative(in[1], in[0]);
+                                assertTrue(e < 1e-4, "input gradient: relative error " + e + ", " + where);
+                                worst = Math.max(worst, e);
+                                for (long k = 0; k < p64.size(); k++) {
+                                    double ew = relative(p32.get(k).grad().to(torch.ScalarType.Double), p64.get(k).grad());
+                                    assertTrue(ew < 1e-4, "parameter " + k + " gradient: relative error " + ew + ", " + where);
+                                    worst = Math.max(worst, ew);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("float32 vs float64 context-net gradients: worst relative error %.2e%n", worst);
+    }
+
+    private static double relative(Tensor a, Tensor ref) {
+        return Tensors.maxAbs(a.sub(ref)) / Math.max(Tensors.maxAbs(ref), 1e-300);
+    }
+
     @Test
     void masksCycleSoThatEveryLinkIsUpdated() {
         Set<String> updated = new HashSet<>();
