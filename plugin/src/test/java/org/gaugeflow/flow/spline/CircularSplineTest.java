@@ -170,33 +170,18 @@ class CircularSplineTest {
 
     @Test
     void differentiableInItsParametersWithRotation() {
-        CircularSpline spline = new CircularSpline(4, true);
-        try (PointerScope s = new PointerScope(); Rng rng = new Rng(22, FieldOptions.CPU_DOUBLE)) {
-            Tensor p0 = rng.normal(3, spline.parameterCount()).mul(new Scalar(0.3));
-            Tensor x = rng.uniform(3).mul(new Scalar(TWO_PI));
-            Tensor p = p0.clone().set_requires_grad(true);
-            CircularSpline.Result r = spline.forward(x, p);
-            r.value().add(r.logDerivative()).sum().backward();
-            double[] g = Tensors.toArray(p.grad());
-            double[] base = Tensors.toArray(p0);
-            double h = 1e-6;
-            for (int i = 0; i < base.length; i++) {
-                double[] plus = base.clone();
-                double[] minus = base.clone();
-                plus[i] += h;
-                minus[i] -= h;
-                double fp = objective(spline, x, Tensors.fromArray(plus, 3, spline.parameterCount()));
-                double fm = objective(spline, x, Tensors.fromArray(minus, 3, spline.parameterCount()));
-                assertEquals((fp - fm) / (2 * h), g[i], 1e-6, "d/dparam " + i);
-            }
-        }
+        assertParameterGradientMatchesFiniteDifferences(new CircularSpline(4, true), 22, 0.3);
     }
 
     @Test
     void differentiableInItsParameters() {
-        CircularSpline spline = new CircularSpline(4);
-        try (PointerScope s = new PointerScope(); Rng rng = new Rng(16, FieldOptions.CPU_DOUBLE)) {
-            Tensor p0 = rng.normal(3, spline.parameterCount());
+        assertParameterGradientMatchesFiniteDifferences(new CircularSpline(4), 16, 1.0);
+    }
+
+    /** Autograd's gradient of sum(f(x) + log f'(x)) in every parameter against central differences (h = 1e-6). */
+    private static void assertParameterGradientMatchesFiniteDifferences(CircularSpline spline, long seed, double scale) {
+        try (PointerScope s = new PointerScope(); Rng rng = new Rng(seed, FieldOptions.CPU_DOUBLE)) {
+            Tensor p0 = rng.normal(3, spline.parameterCount()).mul(new Scalar(scale));
             Tensor x = rng.uniform(3).mul(new Scalar(TWO_PI));
             Tensor p = p0.clone().set_requires_grad(true);
             CircularSpline.Result r = spline.forward(x, p);
