@@ -23,14 +23,26 @@ import org.gaugeflow.tensor.Tensors;
  * |sum_i alpha_i S_i| / sum_i |alpha_i S_i|, so the coupling fades to the identity where the weighted staples
  * cancel and the phase of P is undefined (issue 17: bounded pathwise gradients).
  *
+ * <p>The spline reads the loop angle turned by pi, arg P + pi: its seam (the fixed point 0 = 2 pi, where the knot
+ * derivatives d_0 = d_K are tied) then sits at the antipode of the heatbath prior's mode arg P = 0, where the prior
+ * has almost no mass, and the bulk of the distribution lies inside the spline's bins. With the seam at the mode
+ * (the first form of this class) the reverse-KL gradient of a beta = 6 model spiked to 200-800 in a quarter of the
+ * steps and training ran away after ~1,000 steps; with the seam at the antipode the spikes almost vanish
+ * (docs/results.md, "Multiscale U(1): the loop coupling's seam"). The turn is the buffer {@code seam} (pi), saved
+ * with the weights, so a checkpoint of the first form does not load silently into this one.
+ *
  * <p>In U(1), arg P = arg U + arg(sum_i alpha_i S_i) and the second term does not depend on U, so
  * arg U' = arg U + (arg P' - arg P) and dU'/dU = dP'/dP: the log-Jacobian is the spline's log-derivative,
  * summed over sites. Values are links [B, sites..., 1, 1]; the context is the stacked staples
  * [B, sites..., n, 1, 1]. The last MLP layer starts at zero, so an untrained layer is the identity.
  */
 public final class U1LoopCoupling extends Module implements Transform {
+    /** The turn of the loop angle before the spline: pi puts the spline's seam at the antipode of the prior's mode. */
+    public static final double SEAM_TURN = Math.PI;
+
     private final int staples;
     private final Tensor alpha;
+    private final Tensor seam;
     private final LinearImpl[] net;
     private final CircularSpline spline;
 
@@ -42,6 +54,9 @@ public final class U1LoopCoupling extends Module implements Transform {
         Tensor a = torch.ones(new long[] {staples}, options.real());   // own handle, shares the registered TensorImpl
         register_parameter("alpha", a);
         this.alpha = Tensors.retain(a);
+        // our own handle (register_buffer's reference moves when the module's dictionaries grow)
+        this.seam = Tensors.retain(torch.full(new long[] {}, new org.bytedeco.pytorch.Scalar(SEAM_TURN), options.real()));
+        register_buffer("seam", seam);
         int in = features(staples);
         net = new LinearImpl[hidden.length + 1];
         for (int i = 0; i <= hidden.length; i++) {
@@ -129,7 +144,8 @@ public final class U1LoopCoupling extends Module implements Transform {
         StapleContext.checkLinks(u, context, staples, U1.INSTANCE);
         Tensor theta = U1.angle(u);
         Tensor sum = loopSum(context);
-        Tensor thetaP = theta.add(loopShift(sum)).remainder(Tensors.scalar(CircularSpline.TWO_PI)); // Eqs. (12), (15)
+        // the spline's argument: arg P (Eqs. (12), (15)) turned by the seam offset, in [0, 2 pi)
+        Tensor thetaP = theta.add(loopShift(sum)).add(seam.to(theta.scalar_type())).remainder(Tensors.scalar(CircularSpline.TWO_PI));
         Tensor params = splineParameters(context).mul(strength(sum, context, alpha).unsqueeze(-1));
         CircularSpline.Result r = inverse ? spline.inverse(thetaP, params) : spline.forward(thetaP, params);
         Tensor thetaNew = theta.add(r.value().sub(thetaP));                // Eq. (14): U' = P' P^dag U
