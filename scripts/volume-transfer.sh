@@ -6,7 +6,7 @@
 # samples of (a) the model trained on L run on 2L and 4L (gaugeflow eval --lattice, default transfer "scale") and
 # (b) the models trained at 2L and 4L, and measures the acceptance of an independence chain with each. Prints one line
 # per (model, lattice). Environment: GAUGEFLOW_THREADS (default 1), SAMPLES (eval samples, default 4096), N (chain
-# updates, default 2000).
+# updates, default 2000), FACTORS (the scale factors, default "1 2 4"; e.g. "1 2" for a 4D model: 4^4 and 8^4).
 set -euo pipefail
 [[ $# -ge 1 ]] || { echo "usage: volume-transfer.sh OUT [TRAIN_SECONDS] [CONFIG]" >&2; exit 2; }
 OUT=$1
@@ -17,6 +17,8 @@ GF=$HERE/gaugeflow
 export GAUGEFLOW_THREADS=${GAUGEFLOW_THREADS:-1}
 SAMPLES=${SAMPLES:-4096}
 N=${N:-2000}
+FACTORS=${FACTORS:-1 2 4}
+[[ $FACTORS =~ ^1( [0-9]+)*$ ]] || { echo "FACTORS='$FACTORS': expected 1 followed by larger factors, e.g. '1 2 4'" >&2; exit 2; }
 mkdir -p "$OUT"
 log() { echo "[volume-transfer $(date '+%H:%M:%S')] $*" >&2; }
 base=$(sed -n 's/^ *lattice: *//p' "$CONFIG" | head -n 1)
@@ -25,7 +27,7 @@ scaled() { local f=$1 out=() e; for e in "${ext[@]}"; do out+=($((e * f))); done
 field() { sed -n "s/^ *\"$2\" : \([^,]*\),*$/\1/p" "$1" | head -n 1; }
 flow_acceptance() { sed -n '/"acceptance" : {/,/}/s/^ *"flow" : \([^,]*\),*$/\1/p' "$1" | head -n 1; }
 
-for f in 1 2 4; do
+for f in $FACTORS; do
   lat=$(scaled $f)
   dir=$OUT/trained-$lat
   if [[ ! -f $dir/summary.json ]]; then
@@ -35,7 +37,7 @@ for f in 1 2 4; do
   fi
 done
 printf '%-22s %-8s %6s %10s %10s %10s\n' model lattice steps ESS KL acceptance
-for f in 1 2 4; do
+for f in $FACTORS; do
   lat=$(scaled $f)
   for src in "$base" "$lat"; do
     [[ $f == 1 && $src != "$base" ]] && continue
