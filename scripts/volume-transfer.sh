@@ -39,9 +39,9 @@ done
 printf '%-22s %-8s %6s %10s %10s %10s\n' model lattice steps ESS KL acceptance
 for f in $FACTORS; do
   lat=$(scaled $f)
-  for src in "$base" "$lat"; do
-    [[ $f == 1 && $src != "$base" ]] && continue
-    [[ $f != 1 && $src == "$lat" && $src == "$base" ]] && continue
+  sources=("$base" "$lat")
+  [[ $f == 1 ]] && sources=("$base")                # on its own lattice the model is listed once
+  for src in "${sources[@]}"; do
     dir=$OUT/trained-$src
     name=$([[ $src == "$lat" ]] && echo "trained on $src" || echo "$src -> $lat")
     ev=$dir/eval-$lat.json
