@@ -26,10 +26,10 @@ import org.gaugeflow.tensor.Tensors;
  * <p>The spline reads the loop angle turned by pi, arg P + pi: its seam (the fixed point 0 = 2 pi, where the knot
  * derivatives d_0 = d_K are tied) then sits at the antipode of the heatbath prior's mode arg P = 0, where the prior
  * has almost no mass, and the bulk of the distribution lies inside the spline's bins. With the seam at the mode
- * (the first form of this class) the reverse-KL gradient of a beta = 6 model spiked to 200-800 in a quarter of the
- * steps and training ran away after ~1,000 steps; with the seam at the antipode the spikes almost vanish
- * (docs/results.md, "Multiscale U(1): the loop coupling's seam"). The turn is the buffer {@code seam} (pi), saved
- * with the weights, so a checkpoint of the first form does not load silently into this one.
+ * (the first form of this class) the reverse-KL gradient of a beta = 6 model spiked above 100 (up to ~850) in about
+ * one step in seven and training ran away after ~1,000 steps; with the seam at the antipode the spikes almost vanish
+ * (docs/results.md, "The cause of the runaway at beta >= 5"). The turn is the buffer {@code seam} (pi), saved with
+ * the weights, so a checkpoint of the first form does not load silently into this one.
  *
  * <p>In U(1), arg P = arg U + arg(sum_i alpha_i S_i) and the second term does not depend on U, so
  * arg U' = arg U + (arg P' - arg P) and dU'/dU = dP'/dP: the log-Jacobian is the spline's log-derivative,
