@@ -6,6 +6,7 @@ import org.gaugeflow.config.ConfigSection;
 import org.gaugeflow.flow.u1.U1FineLatticeFlow;
 import org.gaugeflow.group.U1;
 import org.gaugeflow.lattice.Lattice;
+import org.gaugeflow.multiscale.BetaTildeStart;
 import org.gaugeflow.multiscale.U1Models;
 import org.gaugeflow.physics.Theory;
 import org.gaugeflow.tensor.FieldOptions;
@@ -14,8 +15,8 @@ import org.gaugeflow.tensor.Rng;
 /**
  * {@code model.type: multiscale}: the U(1) multiscale model of Sec. 3 (docs/multiscale.md): a Haar prior on
  * {@code coarse}, doubling layers with U(1) staple-conditional models ({@code scm_layers} loop couplings of
- * {@code scm_bins} bins and MLP widths {@code scm_hidden} on a heatbath prior starting at {@code beta_tilde}) and a
- * fine-lattice flow of {@code fine_layers} couplings ({@code bins}, {@code hidden}, {@code kernel}) on top. In d = 3, 4
+ * {@code scm_bins} bins and MLP widths {@code scm_hidden} on a heatbath prior starting at {@code beta_tilde}, a number or
+ * {@code auto}) and a fine-lattice flow of {@code fine_layers} couplings ({@code bins}, {@code hidden}, {@code kernel}) on top. In d = 3, 4
  * the new perpendicular links of each layer are slices drawn by lower-dimensional slice models (Sec. 4) whose
  * staple-conditional models have the same architecture; {@code u_b} (haar, conditional, checkerboard) says how U_B is
  * drawn inside them and {@code slice_coarse} the smallest extent of their coarsest lattices.
@@ -43,9 +44,19 @@ final class U1MultiscaleType implements ModelType {
                         m.int32("kernel", 3))
                 : null;
         U1Models.Spec spec = new U1Models.Spec(m.int32("scm_layers", 2), m.int32("scm_bins", 8),
-                m.int32s("scm_hidden", new int[] {16, 16}), m.number("beta_tilde", 1.0), fine,
+                m.int32s("scm_hidden", new int[] {16, 16}), betaTilde(theory, m), fine,
                 SUNMultiscaleType.structure(m));
         return U1Models.multiscale(coarse, theory.lattice(), spec, options, init);
+    }
+
+    /** {@code beta_tilde}: a number, or {@code auto} for the block coupling of each layer ({@link BetaTildeStart.Auto}). */
+    static BetaTildeStart betaTilde(Theory theory, ConfigSection m) {
+        String text = m.text("beta_tilde", "1.0");
+        try {
+            return BetaTildeStart.parse(text, theory.beta(), theory.lattice());
+        } catch (IllegalArgumentException e) {
+            throw m.error(e.getMessage());
+        }
     }
 
     /**

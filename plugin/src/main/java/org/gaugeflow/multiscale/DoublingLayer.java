@@ -152,11 +152,12 @@ public final class DoublingLayer extends Module {
             StapleConditionalFactory factory) {
         int d = coarse.dims();
         UBMode mode = outer == 0 ? UBMode.HAAR : s.ub();
-        StapleConditionalModel ub = mode == UBMode.HAAR ? null : factory.create(StapleConditionalFactory.Role.UB, d, outer);
+        Lattice fine = coarse.refined(mu, 2);
+        StapleConditionalModel ub = mode == UBMode.HAAR ? null : factory.create(StapleConditionalFactory.Role.UB, fine, outer);
         StapleConditionalModel ub2 = mode == UBMode.CHECKERBOARD
-                ? factory.create(StapleConditionalFactory.Role.UB_SECOND, d, outer + 4 * (d - 1)) : null;
+                ? factory.create(StapleConditionalFactory.Role.UB_SECOND, fine, outer + 4 * (d - 1)) : null;
         if (d == 2) {
-            StapleConditionalModel perp = factory.create(StapleConditionalFactory.Role.PERPENDICULAR, 2, 2 + outer);
+            StapleConditionalModel perp = factory.create(StapleConditionalFactory.Role.PERPENDICULAR, fine, 2 + outer);
             return new DoublingLayer(group, coarse, mu, outer, perp, null, mode, ub, ub2);
         }
         Lattice sliceLattice = CoarsePaths.without(coarse, mu);

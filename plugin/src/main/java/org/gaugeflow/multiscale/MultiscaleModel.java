@@ -184,7 +184,7 @@ public final class MultiscaleModel extends Module implements Density {
             StapleConditionalFactory factory, Transform fineFlow) {
         int[] schedule = schedule(coarse, target);
         StapleConditionalModel prior = outer == 0 ? null
-                : factory.create(StapleConditionalFactory.Role.SLICE_PRIOR, coarse.dims(), outer);
+                : factory.create(StapleConditionalFactory.Role.SLICE_PRIOR, coarse, outer);
         List<DoublingLayer> layers = new ArrayList<>();
         Lattice at = coarse;
         for (int mu : schedule) {

@@ -50,7 +50,7 @@ public final class SUNModels {
 
     /** SU(N) staple-conditional spectral flows of the spec's architecture, with as many staples as each place needs. */
     public static StapleConditionalFactory factory(SUN group, Spec spec, FieldOptions options, Rng init) {
-        return (role, dims, staples) -> new SUNStapleConditionalModel(group, staples, spec.scmIterations(), spec.hidden(),
+        return (role, lattice, staples) -> new SUNStapleConditionalModel(group, staples, spec.scmIterations(), spec.hidden(),
                 spec.bins(), spec.initScale(), options, init);
     }
 

@@ -1,5 +1,7 @@
 package org.gaugeflow.multiscale;
 
+import org.gaugeflow.lattice.Lattice;
+
 /**
  * Makes the staple-conditional models of a multiscale model in any dimension (Sec. 3.1, Sec. 4), one call per model,
  * in construction order (so the weights drawn from an init stream do not depend on anything else).
@@ -21,8 +23,9 @@ public interface StapleConditionalFactory {
 
     /**
      * @param role    what the model samples
-     * @param dims    the dimension of the lattice of the layer or slice model it belongs to
+     * @param lattice the lattice whose links it samples: its layer's fine lattice (for U_perp inside a slice model,
+     *                the slice's fine lattice), or the coarsest lattice of its slice model (SLICE_PRIOR)
      * @param staples n, the number of staples it is conditioned on
      */
-    StapleConditionalModel create(Role role, int dims, int staples);
+    StapleConditionalModel create(Role role, Lattice lattice, int staples);
 }

@@ -31,23 +31,27 @@ public final class U1Models {
      * @param scmLayers  coupling layers per staple-conditional model (every one: U_perp, slice coarse priors, U_B)
      * @param scmBins    spline bins of those couplings
      * @param scmHidden  hidden widths of their spline-parameter MLPs
-     * @param betaTilde  initial beta-tilde of the heatbath prior (Eq. (6))
+     * @param betaTilde  where the learned beta-tilde of each heatbath prior (Eq. (6)) starts
      * @param fine       the fine-lattice flow on top, or null for none
      * @param structure  d > 2: U_B inside slice models and the slice models' coarsest extent
      */
-    public record Spec(int scmLayers, int scmBins, int[] scmHidden, double betaTilde, U1FineLatticeFlow.Architecture fine,
-            MultiscaleModel.Structure structure) {
+    public record Spec(int scmLayers, int scmBins, int[] scmHidden, BetaTildeStart betaTilde,
+            U1FineLatticeFlow.Architecture fine, MultiscaleModel.Structure structure) {
         public Spec {
             if (scmLayers < 0) throw new IllegalArgumentException("model.scm_layers = " + scmLayers + ": expected >= 0");
             if (scmBins < 2) throw new IllegalArgumentException("model.scm_bins = " + scmBins + ": expected >= 2");
-            if (!Double.isFinite(betaTilde)) {
-                throw new IllegalArgumentException("model.beta_tilde = " + betaTilde + ": expected a finite number");
-            }
+            if (betaTilde == null) throw new IllegalArgumentException("model.beta_tilde: expected a number or auto");
             if (structure == null) structure = MultiscaleModel.Structure.DEFAULT;
             scmHidden = scmHidden.clone();
         }
 
-        /** The default structure for d > 2 (conditional U_B, slices down to extent 2). */
+        /** One starting beta-tilde everywhere. */
+        public Spec(int scmLayers, int scmBins, int[] scmHidden, double betaTilde, U1FineLatticeFlow.Architecture fine,
+                MultiscaleModel.Structure structure) {
+            this(scmLayers, scmBins, scmHidden, new BetaTildeStart.Fixed(betaTilde), fine, structure);
+        }
+
+        /** One starting beta-tilde everywhere, the default structure for d > 2 (conditional U_B, slices down to extent 2). */
         public Spec(int scmLayers, int scmBins, int[] scmHidden, double betaTilde, U1FineLatticeFlow.Architecture fine) {
             this(scmLayers, scmBins, scmHidden, betaTilde, fine, MultiscaleModel.Structure.DEFAULT);
         }
@@ -64,8 +68,8 @@ public final class U1Models {
 
     /** U(1) staple-conditional flows of the spec's architecture, with as many staples as each place needs. */
     public static StapleConditionalFactory factory(Spec spec, FieldOptions options, Rng init) {
-        return (role, dims, staples) -> new U1StapleConditionalModel(staples, spec.scmLayers(), spec.scmBins(),
-                spec.scmHidden(), spec.betaTilde(), options, init);
+        return (role, lattice, staples) -> new U1StapleConditionalModel(staples, spec.scmLayers(), spec.scmBins(),
+                spec.scmHidden(), spec.betaTilde().at(role, lattice), options, init);
     }
 
     /**

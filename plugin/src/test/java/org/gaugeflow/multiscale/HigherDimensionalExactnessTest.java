@@ -43,7 +43,7 @@ class HigherDimensionalExactnessTest {
      * all shifted by Gaussian noise of size {@code noise}: untrained, but neither Haar nor the heatbath.
      */
     static StapleConditionalFactory perturbed(double betaTilde, int layers, double noise, Rng init) {
-        return (role, dims, n) -> {
+        return (role, lattice, n) -> {
             U1StapleConditionalModel m = new U1StapleConditionalModel(n, layers, 6, new int[] {8}, betaTilde, F64, init);
             try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
                 TensorVector ps = m.parameters();

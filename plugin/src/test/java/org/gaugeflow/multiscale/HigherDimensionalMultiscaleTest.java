@@ -44,9 +44,9 @@ class HigherDimensionalMultiscaleTest {
      */
     static StapleConditionalFactory factory(GaugeGroup group, Rng init) {
         if (group instanceof SUN g) {
-            return (role, dims, n) -> new SUNStapleConditionalModel(g, n, 1, new int[] {8}, 4, 0.5, F64, init);
+            return (role, lattice, n) -> new SUNStapleConditionalModel(g, n, 1, new int[] {8}, 4, 0.5, F64, init);
         }
-        return (role, dims, n) -> StapleConditionalModelTest.perturbedModel(n, init);
+        return (role, lattice, n) -> StapleConditionalModelTest.perturbedModel(n, init);
     }
 
     static MultiscaleModel model(String group, String coarse, String target, UBMode ub, long seed) {
