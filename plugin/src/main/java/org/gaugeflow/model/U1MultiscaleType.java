@@ -8,26 +8,28 @@ import org.gaugeflow.group.U1;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.multiscale.BetaTildeStart;
 import org.gaugeflow.multiscale.U1Models;
+import org.gaugeflow.physics.BlockCoupling;
 import org.gaugeflow.physics.Theory;
 import org.gaugeflow.tensor.FieldOptions;
 import org.gaugeflow.tensor.Rng;
 
 /**
  * {@code model.type: multiscale}: the U(1) multiscale model of Sec. 3 (docs/multiscale.md): a Haar prior on
- * {@code coarse}, doubling layers with U(1) staple-conditional models ({@code scm_layers} loop couplings of
- * {@code scm_bins} bins and MLP widths {@code scm_hidden} on a heatbath prior starting at {@code beta_tilde}, a number or
- * {@code auto}) and a fine-lattice flow of {@code fine_layers} couplings ({@code bins}, {@code hidden}, {@code kernel}) on top. In d = 3, 4
- * the new perpendicular links of each layer are slices drawn by lower-dimensional slice models (Sec. 4) whose
+ * {@code coarse} (or, in 2D, a Wilson theory at {@code coarse_beta}, a number or {@code auto}), doubling layers with
+ * U(1) staple-conditional models ({@code scm_layers} loop couplings of {@code scm_bins} bins and MLP widths
+ * {@code scm_hidden} on a heatbath prior starting at {@code beta_tilde}, a number or {@code auto}) and a fine-lattice
+ * flow of {@code fine_layers} couplings ({@code bins}, {@code hidden}, {@code kernel}) on top. In d = 3, 4 the new
+ * perpendicular links of each layer are slices drawn by lower-dimensional slice models (Sec. 4) whose
  * staple-conditional models have the same architecture; {@code u_b} (haar, conditional, checkerboard) says how U_B is
  * drawn inside them and {@code slice_coarse} the smallest extent of their coarsest lattices.
- * Defaults: coarse 2x...x2 (the target's dimension), scm_layers 2, scm_bins 8, scm_hidden [16, 16], beta_tilde 1.0,
- * u_b conditional, slice_coarse 2, fine_layers 4, bins 8, hidden [8, 8], kernel 3.
+ * Defaults: coarse 2x...x2 (the target's dimension), coarse_beta 0, scm_layers 2, scm_bins 8, scm_hidden [16, 16],
+ * beta_tilde 1.0, u_b conditional, slice_coarse 2, fine_layers 4, bins 8, hidden [8, 8], kernel 3.
  */
 final class U1MultiscaleType implements ModelType {
     @Override public String name() { return "multiscale"; }
 
     @Override public List<String> keys() {
-        return List.of("group", "coarse", "scm_layers", "scm_bins", "scm_hidden", "beta_tilde", "u_b", "slice_coarse",
+        return List.of("group", "coarse", "scm_layers", "scm_bins", "scm_hidden", "beta_tilde", "coarse_beta", "u_b", "slice_coarse",
                 "fine_layers", "bins", "hidden", "kernel");
     }
 
@@ -45,8 +47,33 @@ final class U1MultiscaleType implements ModelType {
                 : null;
         U1Models.Spec spec = new U1Models.Spec(m.int32("scm_layers", 2), m.int32("scm_bins", 8),
                 m.int32s("scm_hidden", new int[] {16, 16}), betaTilde(theory, m), fine,
-                SUNMultiscaleType.structure(m));
+                SUNMultiscaleType.structure(m), coarseBeta(theory, coarse, m));
         return U1Models.multiscale(coarse, theory.lattice(), spec, options, init);
+    }
+
+    /**
+     * {@code coarse_beta}: beta_c of the coarse Wilson prior (2D only), a number (0: Haar, the default) or {@code auto},
+     * the block coupling of a coarse plaquette ({@link BlockCoupling}, n = target volume / coarse volume).
+     */
+    static double coarseBeta(Theory theory, Lattice coarse, ConfigSection m) {
+        String text = m.text("coarse_beta", "0");
+        int d = theory.lattice().dims();
+        double beta;
+        if (text.equalsIgnoreCase("auto")) {
+            if (d != 2) throw m.error(m.name("coarse_beta") + " = auto on " + theory.lattice() + ": the coarse Wilson prior is two-dimensional; expected 0 (Haar)");
+            beta = BlockCoupling.of(theory.beta(), Math.max(1, theory.lattice().volume() / coarse.volume()));
+        } else {
+            try {
+                beta = Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                throw m.error(m.name("coarse_beta") + " = '" + text + "': expected a number or auto");
+            }
+        }
+        if (!(beta >= 0) || beta > 200) throw m.error(m.name("coarse_beta") + " = " + text + ": expected a coupling in [0, 200] or auto");
+        if (beta > 0 && d != 2) {
+            throw m.error(m.name("coarse_beta") + " = " + text + " on " + theory.lattice() + ": the coarse Wilson prior is two-dimensional; expected 0 (Haar)");
+        }
+        return beta;
     }
 
     /** {@code beta_tilde}: a number, or {@code auto} for the block coupling of each layer ({@link BetaTildeStart.Auto}). */

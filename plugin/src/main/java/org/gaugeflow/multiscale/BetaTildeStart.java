@@ -1,7 +1,7 @@
 package org.gaugeflow.multiscale;
 
 import org.gaugeflow.lattice.Lattice;
-import org.gaugeflow.physics.ExactU1TwoD;
+import org.gaugeflow.physics.BlockCoupling;
 
 /**
  * Where the learned beta-tilde of each U(1) heatbath prior (Eq. (6)) starts: one value everywhere ({@link Fixed}), or
@@ -28,12 +28,10 @@ public sealed interface BetaTildeStart {
     }
 
     /**
-     * The block coupling. In 2D the plaquette angles of the target are independent von Mises variables at beta (up to
-     * the global constraint of the torus), and a plaquette of a coarser lattice made of n target plaquettes carries
-     * their sum, whose first Fourier coefficient is (I_1/I_0(beta))^n. Taking that block plaquette as von Mises at
-     * beta_n with I_1/I_0(beta_n) = (I_1/I_0(beta))^n, the exact conditional of a new perpendicular link between two
-     * such plaquettes is the heatbath exp(beta_n [cos theta_1 + cos theta_2]): beta_n is where beta-tilde should start
-     * for the layer that produces that lattice (n = 1, beta itself, for the last layer). In d > 2 the plaquettes are
+     * The block coupling ({@link BlockCoupling}). In 2D, taking a plaquette of a coarser lattice made of n target
+     * plaquettes as von Mises at beta_n, the exact conditional of a new perpendicular link between two such plaquettes
+     * is the heatbath exp(beta_n [cos theta_1 + cos theta_2]): beta_n is where beta-tilde should start for the layer
+     * that produces that lattice (n = 1, beta itself, for the last layer, whose heatbath is then exact). In d > 2 the plaquettes are
      * not independent and no such formula holds; there every prior starts at beta (the Wilson coupling is classically
      * scale-invariant in 4D).
      */
@@ -47,28 +45,10 @@ public sealed interface BetaTildeStart {
         @Override public double at(StapleConditionalFactory.Role role, Lattice lattice) {
             if (target.dims() != 2 || lattice.dims() != 2) return beta;
             long n = target.volume() / lattice.volume();
-            return n <= 1 ? beta : blockCoupling(beta, n);
+            return BlockCoupling.of(beta, Math.max(1, n));
         }
 
         @Override public String toString() { return "auto"; }
-    }
-
-    /** I_1(x) / I_0(x), x >= 0. */
-    static double besselRatio(double x) {
-        return x == 0 ? 0 : Math.exp(ExactU1TwoD.logBesselI(1, x) - ExactU1TwoD.logBesselI(0, x));
-    }
-
-    /** beta_n with I_1/I_0(beta_n) = (I_1/I_0(beta))^n, by bisection (the ratio increases with its argument). */
-    static double blockCoupling(double beta, long n) {
-        double target = Math.pow(besselRatio(beta), n);
-        double lo = 0;
-        double hi = beta;
-        for (int i = 0; i < 100; i++) {
-            double mid = 0.5 * (lo + hi);
-            if (besselRatio(mid) < target) lo = mid;
-            else hi = mid;
-        }
-        return 0.5 * (lo + hi);
     }
 
     /** {@code auto} or a number, as {@code model.beta_tilde} is written in a configuration. */

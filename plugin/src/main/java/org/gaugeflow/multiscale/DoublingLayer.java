@@ -161,7 +161,7 @@ public final class DoublingLayer extends Module {
             return new DoublingLayer(group, coarse, mu, outer, perp, null, mode, ub, ub2);
         }
         Lattice sliceLattice = CoarsePaths.without(coarse, mu);
-        MultiscaleModel sliceModel = MultiscaleModel.buildLevel(group, CoarsePaths.coarsest(sliceLattice, s.sliceCoarse()),
+        MultiscaleModel sliceModel = MultiscaleModel.buildLevel(group, null, CoarsePaths.coarsest(sliceLattice, s.sliceCoarse()),
                 sliceLattice, 2 + outer, s, factory, null);
         return new DoublingLayer(group, coarse, mu, outer, null, sliceModel, mode, ub, ub2);
     }

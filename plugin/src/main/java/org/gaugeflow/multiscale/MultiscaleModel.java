@@ -177,11 +177,18 @@ public final class MultiscaleModel extends Module implements Density {
      */
     public static MultiscaleModel build(GaugeGroup group, Lattice coarse, Lattice target, Structure structure,
             StapleConditionalFactory factory, Transform fineFlow) {
-        return buildLevel(group, coarse, target, 0, structure, factory, fineFlow);
+        return build(group, new HaarDensity(group, coarse), coarse, target, structure, factory, fineFlow);
     }
 
-    static MultiscaleModel buildLevel(GaugeGroup group, Lattice coarse, Lattice target, int outer, Structure structure,
-            StapleConditionalFactory factory, Transform fineFlow) {
+    /** {@link #build} with another coarse prior on {@code coarse} in place of Haar. */
+    public static MultiscaleModel build(GaugeGroup group, Density coarsePrior, Lattice coarse, Lattice target,
+            Structure structure, StapleConditionalFactory factory, Transform fineFlow) {
+        return buildLevel(group, coarsePrior, coarse, target, 0, structure, factory, fineFlow);
+    }
+
+    /** A top-level model ({@code outer} = 0, from {@code coarsePrior}) or a slice model (from a SLICE_PRIOR model). */
+    static MultiscaleModel buildLevel(GaugeGroup group, Density coarsePrior, Lattice coarse, Lattice target, int outer,
+            Structure structure, StapleConditionalFactory factory, Transform fineFlow) {
         int[] schedule = schedule(coarse, target);
         StapleConditionalModel prior = outer == 0 ? null
                 : factory.create(StapleConditionalFactory.Role.SLICE_PRIOR, coarse, outer);
@@ -191,7 +198,7 @@ public final class MultiscaleModel extends Module implements Density {
             layers.add(DoublingLayer.build(group, at, mu, outer, structure, factory));
             at = at.refined(mu, 2);
         }
-        return outer == 0 ? new MultiscaleModel(group, coarse, new HaarDensity(group, coarse), layers, fineFlow)
+        return outer == 0 ? new MultiscaleModel(group, coarse, coarsePrior, layers, fineFlow)
                 : slice(group, coarse, prior, outer, layers);
     }
 

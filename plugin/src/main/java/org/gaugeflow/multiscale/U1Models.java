@@ -7,6 +7,8 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.StringTensorDict;
 import org.gaugeflow.flow.CompositeTransform;
+import org.gaugeflow.flow.Density;
+import org.gaugeflow.flow.prior.HaarDensity;
 import org.gaugeflow.flow.Transform;
 import org.gaugeflow.flow.u1.CouplingMask;
 import org.gaugeflow.flow.u1.U1CouplingLayer;
@@ -34,10 +36,14 @@ public final class U1Models {
      * @param betaTilde  where the learned beta-tilde of each heatbath prior (Eq. (6)) starts
      * @param fine       the fine-lattice flow on top, or null for none
      * @param structure  d > 2: U_B inside slice models and the slice models' coarsest extent
+     * @param coarseBeta beta_c of the coarse prior, a 2D Wilson theory ({@link U1CoarseWilsonPrior}); 0 is Haar (any d)
      */
     public record Spec(int scmLayers, int scmBins, int[] scmHidden, BetaTildeStart betaTilde,
-            U1FineLatticeFlow.Architecture fine, MultiscaleModel.Structure structure) {
+            U1FineLatticeFlow.Architecture fine, MultiscaleModel.Structure structure, double coarseBeta) {
         public Spec {
+            if (!(coarseBeta >= 0) || coarseBeta > 200) {
+                throw new IllegalArgumentException("model.coarse_beta = " + coarseBeta + ": expected a coupling in [0, 200] or auto");
+            }
             if (scmLayers < 0) throw new IllegalArgumentException("model.scm_layers = " + scmLayers + ": expected >= 0");
             if (scmBins < 2) throw new IllegalArgumentException("model.scm_bins = " + scmBins + ": expected >= 2");
             if (betaTilde == null) throw new IllegalArgumentException("model.beta_tilde: expected a number or auto");
@@ -48,7 +54,7 @@ public final class U1Models {
         /** One starting beta-tilde everywhere. */
         public Spec(int scmLayers, int scmBins, int[] scmHidden, double betaTilde, U1FineLatticeFlow.Architecture fine,
                 MultiscaleModel.Structure structure) {
-            this(scmLayers, scmBins, scmHidden, new BetaTildeStart.Fixed(betaTilde), fine, structure);
+            this(scmLayers, scmBins, scmHidden, new BetaTildeStart.Fixed(betaTilde), fine, structure, 0.0);
         }
 
         /** One starting beta-tilde everywhere, the default structure for d > 2 (conditional U_B, slices down to extent 2). */
@@ -58,12 +64,15 @@ public final class U1Models {
     }
 
     /**
-     * The multiscale model from {@code coarse} (Haar) to {@code target} in any dimension d >= 2 (for d > 2 with slice
-     * models, {@link MultiscaleModel#build}); weights drawn from {@code init}. Construct outside any PointerScope.
+     * The multiscale model from {@code coarse} (Haar, or the coarse Wilson prior where {@code coarseBeta > 0}) to
+     * {@code target} in any dimension d >= 2 (for d > 2 with slice models, {@link MultiscaleModel#build}); weights drawn
+     * from {@code init}. Construct outside any PointerScope.
      */
     public static MultiscaleModel multiscale(Lattice coarse, Lattice target, Spec spec, FieldOptions options, Rng init) {
+        Density prior = spec.coarseBeta() == 0 ? new HaarDensity(U1.INSTANCE, coarse)
+                : new U1CoarseWilsonPrior(coarse, spec.coarseBeta());
         Transform fine = spec.fine() == null ? null : fineTransform(target, spec.fine(), options, init);
-        return MultiscaleModel.build(U1.INSTANCE, coarse, target, spec.structure(), factory(spec, options, init), fine);
+        return MultiscaleModel.build(U1.INSTANCE, prior, coarse, target, spec.structure(), factory(spec, options, init), fine);
     }
 
     /** U(1) staple-conditional flows of the spec's architecture, with as many staples as each place needs. */
