@@ -15,8 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 17, regressions: the model of examples/u1-8x8-multiscale.yaml (8x8, Haar 2x2 coarse prior, four doubling
- * layers with heatbath prior + 2 loop couplings, 4-layer fine-lattice flow on top), trained as {@code gaugeflow train}
+ * Issue 17, regressions: the model of examples/u1-8x8-multiscale.yaml as it was when it collapsed (8x8, Haar 2x2 coarse
+ * prior, four doubling layers with heatbath prior starting at beta-tilde 1.0 + 2 loop couplings, 4-layer fine-lattice
+ * flow on top; the example now starts from {@code coarse_beta: auto, beta_tilde: auto}), trained as {@code gaugeflow train}
  * does (batch 64, Adam, lr 0.003 cosine to 0.0003 over the stated schedule, clip 10, seed 1, float64). At fixed
  * intervals the KL divergence (exact log Z) is estimated on 4,096 fresh samples from an independent stream (the same
  * stream each time); it must never rise more than 0.5 above its best so far.
@@ -63,8 +64,11 @@ class MultiscaleTrainingStabilityTest {
      * clipping exceeded 100.
      */
     private static int train(double beta, long schedule, int steps, int every) throws Exception {
-        String yaml = java.nio.file.Files.readString(java.nio.file.Path.of("..", "examples", "u1-8x8-multiscale.yaml"))
-                .replace("steps: 500", "steps: " + schedule).replace("beta: 4.0", "beta: " + beta);
+        String example = java.nio.file.Files.readString(java.nio.file.Path.of("..", "examples", "u1-8x8-multiscale.yaml"));
+        // the configuration that collapsed: Haar coarse prior, every beta-tilde starting at 1.0
+        String yaml = example.replace("steps: 500", "steps: " + schedule).replace("beta: 4.0", "beta: " + beta)
+                .replace("beta_tilde: auto", "beta_tilde: 1.0").replace("coarse_beta: auto", "coarse_beta: 0");
+        assertTrue(!yaml.contains(": auto"), "the example's starting values are no longer 'auto': update this test");
         RunConfig cfg = RunConfig.parse(yaml, "u1-8x8-multiscale.yaml");
         assertTrue(cfg.training().steps() == schedule && cfg.theory().beta() == beta, "the example's settings: " + cfg.training());
         Theory theory = cfg.theory();
