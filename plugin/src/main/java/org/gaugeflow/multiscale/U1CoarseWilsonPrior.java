@@ -1,5 +1,6 @@
 package org.gaugeflow.multiscale;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -102,15 +103,18 @@ public final class U1CoarseWilsonPrior implements Density {
         long v = lattice.volume();
         Tensor out = torch.zeros(new long[] {n, v}, rng.options().real());
         Tensor done = torch.zeros(new long[] {n}, rng.options().real()).gt(Tensors.scalar(1));
-        Tensor kappa = torch.full(new long[] {n, v - 1}, Tensors.scalar(beta), rng.options().real());
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            Tensor free = U1HeatbathPrior.vonMises(kappa, rng, new long[] {n, v - 1});
-            Tensor last = free.sum(1).neg();
-            Tensor accept = rng.uniform(n).lt(torch.exp(torch.cos(last).sub(Tensors.scalar(1)).mul(Tensors.scalar(beta))));
-            Tensor take = accept.logical_and(done.logical_not());
-            out = torch.where(take.unsqueeze(1), torch.cat(new TensorVector(free, last.unsqueeze(1)), 1), out);
-            done = done.logical_or(accept);
-            if (done.all().item_bool()) return out;
+            // each round's temporaries are freed with its scope; the result is copied into out and done
+            try (PointerScope scope = new PointerScope()) {
+                Tensor kappa = torch.full(new long[] {n, v - 1}, Tensors.scalar(beta), rng.options().real());
+                Tensor free = U1HeatbathPrior.vonMises(kappa, rng, new long[] {n, v - 1});
+                Tensor last = free.sum(1).neg();
+                Tensor accept = rng.uniform(n).lt(torch.exp(torch.cos(last).sub(Tensors.scalar(1)).mul(Tensors.scalar(beta))));
+                Tensor take = accept.logical_and(done.logical_not());
+                out.copy_(torch.where(take.unsqueeze(1), torch.cat(new TensorVector(free, last.unsqueeze(1)), 1), out));
+                done.copy_(done.logical_or(accept));
+                if (done.all().item_bool()) return out;
+            }
         }
         throw new IllegalStateException("coarse Wilson prior at beta_c = " + beta + ": the rejection sampler did not finish in "
                 + MAX_ROUNDS + " rounds");
