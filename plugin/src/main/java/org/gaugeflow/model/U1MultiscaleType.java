@@ -60,7 +60,6 @@ final class U1MultiscaleType implements ModelType {
         int d = theory.lattice().dims();
         double beta;
         if (text.equalsIgnoreCase("auto")) {
-            if (d != 2) throw m.error(m.name("coarse_beta") + " = auto on " + theory.lattice() + ": the coarse Wilson prior is two-dimensional; expected 0 (Haar)");
             beta = BlockCoupling.of(theory.beta(), Math.max(1, theory.lattice().volume() / coarse.volume()));
         } else {
             try {

@@ -31,9 +31,9 @@ public sealed interface BetaTildeStart {
      * The block coupling ({@link BlockCoupling}). In 2D, taking a plaquette of a coarser lattice made of n target
      * plaquettes as von Mises at beta_n, the exact conditional of a new perpendicular link between two such plaquettes
      * is the heatbath exp(beta_n [cos theta_1 + cos theta_2]): beta_n is where beta-tilde should start for the layer
-     * that produces that lattice (n = 1, beta itself, for the last layer, whose heatbath is then exact). In d > 2 the plaquettes are
-     * not independent and no such formula holds; there every prior starts at beta (the Wilson coupling is classically
-     * scale-invariant in 4D).
+     * that produces that lattice (n = 1, beta itself, for the last layer, whose heatbath is then exact). In d > 2 the
+     * plaquettes are not independent and no such formula holds; there every prior starts at beta (the Wilson coupling
+     * is classically scale-invariant in 4D).
      */
     record Auto(double beta, Lattice target) implements BetaTildeStart {
         public Auto {

@@ -65,6 +65,7 @@ public final class U1CoarseWilsonPrior implements Density {
         // a_1(x0 + 1, x1) = a_1(x0, x1) + phi(x0, x1), and at x0 = L0 - 1, starting from a_0(L0 - 1, 0) = h0,
         // a_0(L0 - 1, x1 + 1) = a_0(L0 - 1, x1) + a_1(0, x1) - a_1(L0 - 1, x1) - phi(L0 - 1, x1); the last plaquette
         // holds by the constraint.
+        // per-site tensors of the batch: the coarse lattice is small (2x2 in the examples)
         Tensor zero = torch.zeros_like(h0);
         Tensor[][] a0 = new Tensor[l1][l0];
         Tensor[][] a1 = new Tensor[l1][l0];
