@@ -48,7 +48,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--lattice", paramLabel = "LxL...", description = "Run the model on this lattice (volume transfer, docs/multiscale.md); results go to DIR/eval-LATTICE[-finest].json.")
     String lattice;
 
-    @Option(names = "--transfer", defaultValue = "scale", description = "With --lattice: which trained layers the extra doubling layers repeat: scale (layers keep their scale from the finest; the coarsest repeats) or finest (default ${DEFAULT-VALUE}).")
+    @Option(names = "--transfer", defaultValue = "scale", description = "With --lattice: which trained layers the extra doubling layers repeat: scale (layers keep their scale from the finest; the coarsest repeats), finest, or fresh (as scale, but the extra coarse layers stay untrained at their starting values) (default ${DEFAULT-VALUE}).")
     String transfer;
 
     @Mixin SharedOptions.Threads threads;

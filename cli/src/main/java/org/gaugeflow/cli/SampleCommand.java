@@ -88,7 +88,7 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--lattice", description = "e.g. 8x8 (with --model haar or --chain hmc; with a trained model: run it on this lattice by volume transfer, else the model's).")
     String lattice;
 
-    @Option(names = "--transfer", defaultValue = "scale", description = "With --lattice and a trained model: which trained layers the extra doubling layers repeat, scale or finest (default ${DEFAULT-VALUE}; docs/multiscale.md).")
+    @Option(names = "--transfer", defaultValue = "scale", description = "With --lattice and a trained model: which trained layers the extra doubling layers repeat: scale, finest or fresh (default ${DEFAULT-VALUE}; docs/multiscale.md).")
     String transfer;
 
     @Option(names = "--beta", description = "Wilson action beta (default: the model's).")

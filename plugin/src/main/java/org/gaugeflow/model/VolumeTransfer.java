@@ -31,6 +31,9 @@ import org.gaugeflow.tensor.Tensors;
  *   <li>{@link Mode#FINEST}: layers counted from the coarsest: the trained model's layers stay where they were and
  *   every extra doubling repeats the trained model's finest layer of its direction (the layers then act at a scale
  *   one doubling coarser than the one they were trained at).</li>
+ *   <li>{@link Mode#FRESH}: as {@link Mode#SCALE}, but the extra coarsest doublings keep the weights they were built
+ *   with instead of repeating a trained layer: untrained layers whose heatbath priors start where the model section
+ *   says, which with {@code beta_tilde: auto} is the block coupling of their own scale (docs/multiscale.md).</li>
  * </ul>
  * In d > 2 the same rule applies inside each layer's slice model, recursively; where the source layer's slice model
  * has no layer in a direction (e.g. a 4^4 model's first layer has 2x2x2 slices, the coarsest lattice, while on 8^4
@@ -49,14 +52,17 @@ public final class VolumeTransfer {
         /** Layers keep their scale counted from the finest; extra coarse doublings repeat the coarsest layer. */
         SCALE,
         /** Layers keep their place counted from the coarsest; extra fine doublings repeat the finest layer. */
-        FINEST;
+        FINEST,
+        /** As SCALE, but the extra coarse doublings keep their built (untrained) weights. */
+        FRESH;
 
-        /** "scale" or "finest". */
+        /** "scale", "finest" or "fresh". */
         public static Mode parse(String s) {
             return switch (s == null ? "" : s.trim().toLowerCase(Locale.ROOT)) {
                 case "scale" -> SCALE;
                 case "finest" -> FINEST;
-                default -> throw new IllegalArgumentException("volume transfer '" + s + "': expected scale or finest");
+                case "fresh" -> FRESH;
+                default -> throw new IllegalArgumentException("volume transfer '" + s + "': expected scale, finest or fresh");
             };
         }
 
@@ -66,8 +72,9 @@ public final class VolumeTransfer {
 
     /**
      * Copies every parameter of {@code to} from {@code from} (buffers are structural and stay as built): the same names
-     * for a model without doubling layers, the {@link Mode}'s mapping for {@link MultiscaleModel}s. Both must be built
-     * from the same model section. Returns the number of parameter tensors copied.
+     * for a model without doubling layers, the {@link Mode}'s mapping for {@link MultiscaleModel}s ({@link Mode#FRESH}
+     * leaves the extra coarse layers as built). Both must be built from the same model section. Returns the number of
+     * parameter tensors copied.
      */
     public static int copyWeights(Module from, Module to, Mode mode) {
         Map<String, String> prefixes = new LinkedHashMap<>();
@@ -88,6 +95,7 @@ public final class VolumeTransfer {
             for (long i = 0; i < toParams.size(); i++) {
                 String name = toParams.get(i).key().getString();
                 String source = sourceName(name, prefixes);
+                if (source != null && source.startsWith(KEEP)) continue;    // Mode.FRESH: stays as built
                 Tensor s0 = source == null ? null : src.get(source);
                 if (s0 == null) {
                     throw new IllegalArgumentException("volume transfer: no weights for parameter " + name
@@ -114,6 +122,9 @@ public final class VolumeTransfer {
         }
         return best == null ? null : prefixes.get(best) + name.substring(best.length());
     }
+
+    /** The source prefix of a layer that keeps its built weights (no parameter name starts with it). */
+    private static final String KEEP = "\u0000keep.";
 
     /** A trained (sub)model and the name prefix of its parameters. */
     private record Source(MultiscaleModel model, String prefix) {}
@@ -150,9 +161,13 @@ public final class VolumeTransfer {
                         + " in direction " + mu + " at this depth to take weights from");
             }
             int r = occ.size();
-            int pick = mode == Mode.SCALE ? Math.max(r - 1 - fromFinest, 0) : Math.min(fromCoarsest, r - 1);
-            int j = occ.get(pick);
             String nl = np + "doubling" + i + ".";
+            if (mode == Mode.FRESH && r - 1 - fromFinest < 0) {
+                out.put(nl, KEEP);                                   // an extra coarse doubling: as built
+                continue;
+            }
+            int pick = mode == Mode.FINEST ? Math.min(fromCoarsest, r - 1) : Math.max(r - 1 - fromFinest, 0);
+            int j = occ.get(pick);
             String ol = c.prefix() + "doubling" + j + ".";
             for (String leaf : LEAVES) out.put(nl + leaf + ".", ol + leaf + ".");
             MultiscaleModel slice = layers.get(i).slice();

@@ -99,8 +99,20 @@ class VolumeTransferTest {
         assertTrue(n > 0, "no parameters under " + newPrefix);
     }
 
+    /** Every parameter under {@code newPrefix} differs from its namesake under {@code oldPrefix}. */
+    static void assertDifferentWeights(Map<String, double[]> nw, String newPrefix, Map<String, double[]> old, String oldPrefix) {
+        int n = 0;
+        for (Map.Entry<String, double[]> e : nw.entrySet()) {
+            if (!e.getKey().startsWith(newPrefix)) continue;
+            double[] o = old.get(oldPrefix + e.getKey().substring(newPrefix.length()));
+            assertTrue(o != null && !java.util.Arrays.equals(o, e.getValue()), e.getKey() + " was copied");
+            n++;
+        }
+        assertTrue(n > 0, "no parameters under " + newPrefix);
+    }
+
     /**
-     * 2D U(1) (spline couplings, fine flow on top), 2x2 -> 8x8 trained layout moved to 16x16 and 32x8 with both modes:
+     * 2D U(1) (spline couplings, fine flow on top), 2x2 -> 8x8 trained layout moved to 16x16 and 32x8 with every mode:
      * exact densities; the layers of each direction come from the trained layers the mode names
      * (8x8 has layers mu = 0, 1, 0, 1; 16x16 has 0, 1, 0, 1, 0, 1).
      */
@@ -120,9 +132,15 @@ class VolumeTransferTest {
             // the finest layers (mu = 0: doubling4, mu = 1: doubling5) are the trained finest ones in both modes
             assertSameWeights(nw, "doubling4.", old, "doubling2.");
             assertSameWeights(nw, "doubling5.", old, "doubling3.");
-            assertSameWeights(nw, "doubling0.", old, "doubling0.");
-            // the middle level: scale -> trained coarsest (it acts at the scale 4x4 -> 8x8 had), finest -> trained finest
-            String mid = mode == VolumeTransfer.Mode.SCALE ? "doubling0." : "doubling2.";
+            if (mode == VolumeTransfer.Mode.FRESH) {
+                // the extra coarsest doublings (2x2 -> 4x2 -> 4x4) keep the weights they were built with
+                assertDifferentWeights(nw, "doubling0.", old, "doubling0.");
+                assertDifferentWeights(nw, "doubling1.", old, "doubling1.");
+            } else {
+                assertSameWeights(nw, "doubling0.", old, "doubling0.");
+            }
+            // the middle level: scale, fresh -> trained coarsest (it acts at the scale 4x4 -> 8x8 had); finest -> finest
+            String mid = mode == VolumeTransfer.Mode.FINEST ? "doubling2." : "doubling0.";
             assertSameWeights(nw, "doubling2.", old, mid);
             assertExact(m.onLattice(Lattice.parse("32x8"), mode), 13);
         }
