@@ -83,14 +83,14 @@ public final class U1CoarseWilsonPrior implements Density {
         }
         // a uniform gauge transformation g: a_mu(x) -> g(x) + a_mu(x) - g(x + mu)
         Tensor g = rng.uniform(n, l1, l0).mul(Tensors.scalar(2 * Math.PI));
-        Tensor angles0 = stack(a0, n, l0, l1).add(g).sub(g.roll(new long[] {-1}, new long[] {2}));
-        Tensor angles1 = stack(a1, n, l0, l1).add(g).sub(g.roll(new long[] {-1}, new long[] {1}));
+        Tensor angles0 = stack(a0, l1).add(g).sub(g.roll(new long[] {-1}, new long[] {2}));
+        Tensor angles1 = stack(a1, l1).add(g).sub(g.roll(new long[] {-1}, new long[] {1}));
         Tensor links = U1.fromAngle(torch.stack(new TensorVector(angles0, angles1), 1)).unsqueeze(-1).unsqueeze(-1);
         return new Sample(links, logProb(links, null));
     }
 
     /** [n, L1, L0] from per-site [n] tensors indexed [x1][x0]. */
-    private static Tensor stack(Tensor[][] a, long n, int l0, int l1) {
+    private static Tensor stack(Tensor[][] a, int l1) {
         Tensor[] rows = new Tensor[l1];
         for (int x1 = 0; x1 < l1; x1++) rows[x1] = torch.stack(new TensorVector(a[x1]), 1);
         return torch.stack(new TensorVector(rows), 1);
@@ -104,10 +104,10 @@ public final class U1CoarseWilsonPrior implements Density {
         long v = lattice.volume();
         Tensor out = torch.zeros(new long[] {n, v}, rng.options().real());
         Tensor done = torch.zeros(new long[] {n}, rng.options().real()).gt(Tensors.scalar(1));
+        Tensor kappa = torch.full(new long[] {n, v - 1}, Tensors.scalar(beta), rng.options().real());
         for (int round = 0; round < MAX_ROUNDS; round++) {
             // each round's temporaries are freed with its scope; the result is copied into out and done
             try (PointerScope scope = new PointerScope()) {
-                Tensor kappa = torch.full(new long[] {n, v - 1}, Tensors.scalar(beta), rng.options().real());
                 Tensor free = U1HeatbathPrior.vonMises(kappa, rng, new long[] {n, v - 1});
                 Tensor last = free.sum(1).neg();
                 Tensor accept = rng.uniform(n).lt(torch.exp(torch.cos(last).sub(Tensors.scalar(1)).mul(Tensors.scalar(beta))));
