@@ -29,7 +29,7 @@ final class U1MultiscaleType implements ModelType {
     @Override public String name() { return "multiscale"; }
 
     @Override public List<String> keys() {
-        return List.of("group", "coarse", "scm_layers", "scm_bins", "scm_hidden", "beta_tilde", "heatbath_couplings", "coarse_beta", "u_b", "slice_coarse",
+        return List.of("group", "coarse", "scm_layers", "scm_bins", "scm_hidden", "beta_tilde", "coarse_beta", "u_b", "slice_coarse",
                 "fine_layers", "bins", "hidden", "kernel");
     }
 
@@ -47,7 +47,7 @@ final class U1MultiscaleType implements ModelType {
                 : null;
         U1Models.Spec spec = new U1Models.Spec(m.int32("scm_layers", 2), m.int32("scm_bins", 8),
                 m.int32s("scm_hidden", new int[] {16, 16}), betaTilde(theory, m), fine,
-                SUNMultiscaleType.structure(m), coarseBeta(theory, coarse, m), perStaple(m));
+                SUNMultiscaleType.structure(m), coarseBeta(theory, coarse, m));
         return U1Models.multiscale(coarse, theory.lattice(), spec, options, init);
     }
 
@@ -73,17 +73,6 @@ final class U1MultiscaleType implements ModelType {
             throw m.error(m.name("coarse_beta") + " = " + text + " on " + theory.lattice() + ": the coarse Wilson prior is two-dimensional; expected 0 (Haar)");
         }
         return beta;
-    }
-
-    /**
-     * {@code heatbath_couplings}: {@code shared} (the default: one beta-tilde per heatbath prior, as in Eq. (6)) or
-     * {@code per_staple} (one per staple, for d > 2 where the staples of a link close loops of different areas).
-     */
-    static boolean perStaple(ConfigSection m) {
-        String text = m.text("heatbath_couplings", "shared");
-        if (text.equalsIgnoreCase("shared")) return false;
-        if (text.equalsIgnoreCase("per_staple")) return true;
-        throw m.error(m.name("heatbath_couplings") + " = '" + text + "': expected shared or per_staple");
     }
 
     /** {@code beta_tilde}: a number, or {@code auto} for the block coupling of each layer ({@link BetaTildeStart.Auto}). */

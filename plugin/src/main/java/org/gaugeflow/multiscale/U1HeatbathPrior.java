@@ -12,10 +12,7 @@ import org.gaugeflow.tensor.Tensors;
 
 /**
  * The heatbath-like staple-conditional density of Eq. (6) for U(1), with a learned beta-tilde:
- * q(U | S_1..S_n) = exp(Re[U w]) / I_0(|w|) per link, w = beta~ sum_i S_i, or with one learned coupling per staple,
- * w = sum_i beta~_i S_i (in d > 2 the staples of one link close loops of different areas, whose couplings differ;
- * docs/multiscale.md, "Heatbath couplings"). Either w transforms as the staples do, so the density stays gauge invariant. In the angle theta
- * of U this is
+ * q(U | S_1..S_n) = exp(Re[U w]) / I_0(|w|) per link, w = beta~ sum_i S_i. In the angle theta of U this is
  * a von Mises density with concentration kappa = |w| and location -arg w, normalized with respect to
  * d theta / (2 pi) (the Haar measure normalized to 1).
  *
@@ -34,46 +31,28 @@ public final class U1HeatbathPrior extends Module implements StapleConditionalMo
     private final int staples;
     private final Tensor betaTilde;
 
-    /** @param beta initial beta-tilde, one coupling shared by every staple */
-    public U1HeatbathPrior(int staples, double beta, FieldOptions options) { this(staples, new double[] {beta}, options); }
-
-    /**
-     * @param starts the initial couplings: one (shared by every staple) or one per staple, in the context's staple
-     *               order
-     */
-    public U1HeatbathPrior(int staples, double[] starts, FieldOptions options) {
+    /** @param beta initial beta-tilde */
+    public U1HeatbathPrior(int staples, double beta, FieldOptions options) {
         if (staples < 1) throw new IllegalArgumentException("staples = " + staples + ": expected >= 1");
-        if (starts.length != 1 && starts.length != staples) {
-            throw new IllegalArgumentException(starts.length + " starting beta-tildes: expected 1 or " + staples + " (one per staple)");
-        }
-        for (double beta : starts) {
-            if (!Double.isFinite(beta)) throw new IllegalArgumentException("beta-tilde = " + beta + ": expected a finite number");
-        }
+        if (!Double.isFinite(beta)) throw new IllegalArgumentException("beta-tilde = " + beta + ": expected a finite number");
         this.staples = staples;
         // keep our own handle (the registered tensor shares its TensorImpl with it)
-        Tensor b = Tensors.fromArray(starts.clone(), starts.length).to(options.torchDevice(), options.precision().realType());
+        Tensor b = torch.full(new long[] {1}, Tensors.scalar(beta), options.real());
         register_parameter("betaTilde", b);
         this.betaTilde = Tensors.retain(b);
     }
-
-    /** Whether every staple has its own coupling. */
-    public boolean perStaple() { return betaTilde.size(0) > 1; }
 
     @Override public GaugeGroup group() { return U1.INSTANCE; }
 
     @Override public int staples() { return staples; }
 
-    /** The learned beta-tilde: one element, or one per staple. */
+    /** The learned beta-tilde (a one-element parameter). */
     public Tensor betaTilde() { return betaTilde; }
 
-    /** w = beta~ sum_i S_i (or sum_i beta~_i S_i) per site, a complex tensor [B, sites...]. */
+    /** w = beta~ sum_i S_i per site, a complex tensor [B, sites...]. */
     private Tensor w(Tensor context) {
-        if (!perStaple()) {
-            Tensor sum = context.sum(-3).squeeze(-1).squeeze(-1);
-            return sum.mul(betaTilde.to(sum.scalar_type()));
-        }
-        Tensor s = context.squeeze(-1).squeeze(-1);                                // [B, sites..., n]
-        return s.mul(betaTilde.to(s.scalar_type())).sum(-1);
+        Tensor sum = context.sum(-3).squeeze(-1).squeeze(-1);
+        return sum.mul(betaTilde.to(sum.scalar_type()));
     }
 
     @Override public Sample sample(long n, Rng rng, Tensor context) {

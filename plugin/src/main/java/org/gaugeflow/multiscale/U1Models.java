@@ -37,11 +37,9 @@ public final class U1Models {
      * @param fine       the fine-lattice flow on top, or null for none
      * @param structure  d > 2: U_B inside slice models and the slice models' coarsest extent
      * @param coarseBeta beta_c of the coarse prior, a 2D Wilson theory ({@link U1CoarseWilsonPrior}); 0 is Haar (any d)
-     * @param perStaple  each heatbath prior learns one beta-tilde per staple (all starting at {@code betaTilde}) instead
-     *                   of one shared by its staples; in d > 2 a link's staples close loops of different areas
      */
     public record Spec(int scmLayers, int scmBins, int[] scmHidden, BetaTildeStart betaTilde,
-            U1FineLatticeFlow.Architecture fine, MultiscaleModel.Structure structure, double coarseBeta, boolean perStaple) {
+            U1FineLatticeFlow.Architecture fine, MultiscaleModel.Structure structure, double coarseBeta) {
         public Spec {
             if (!(coarseBeta >= 0) || coarseBeta > 200) {
                 throw new IllegalArgumentException("model.coarse_beta = " + coarseBeta + ": expected a coupling in [0, 200] or auto");
@@ -56,7 +54,7 @@ public final class U1Models {
         /** One starting beta-tilde everywhere. */
         public Spec(int scmLayers, int scmBins, int[] scmHidden, double betaTilde, U1FineLatticeFlow.Architecture fine,
                 MultiscaleModel.Structure structure) {
-            this(scmLayers, scmBins, scmHidden, new BetaTildeStart.Fixed(betaTilde), fine, structure, 0.0, false);
+            this(scmLayers, scmBins, scmHidden, new BetaTildeStart.Fixed(betaTilde), fine, structure, 0.0);
         }
 
         /** One starting beta-tilde everywhere, the default structure for d > 2 (conditional U_B, slices down to extent 2). */
@@ -79,12 +77,8 @@ public final class U1Models {
 
     /** U(1) staple-conditional flows of the spec's architecture, with as many staples as each place needs. */
     public static StapleConditionalFactory factory(Spec spec, FieldOptions options, Rng init) {
-        return (role, lattice, staples) -> {
-            double[] starts = new double[spec.perStaple() ? staples : 1];
-            java.util.Arrays.fill(starts, spec.betaTilde().at(role, lattice));
-            return new U1StapleConditionalModel(staples, spec.scmLayers(), spec.scmBins(), spec.scmHidden(), starts,
-                    options, init);
-        };
+        return (role, lattice, staples) -> new U1StapleConditionalModel(staples, spec.scmLayers(), spec.scmBins(),
+                spec.scmHidden(), spec.betaTilde().at(role, lattice), options, init);
     }
 
     /**

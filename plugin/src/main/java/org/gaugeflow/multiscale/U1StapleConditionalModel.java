@@ -26,11 +26,10 @@ public final class U1StapleConditionalModel extends Module implements StapleCond
      * @param layers      number of coupling layers (0: the heatbath prior alone)
      * @param bins        spline bins
      * @param hidden      hidden widths of the spline-parameter MLP
-     * @param betaTilde   initial beta-tilde of the prior: one shared by every staple, or one per staple
-     *                    ({@link U1HeatbathPrior})
+     * @param betaTilde   initial beta-tilde of the prior
      * @param init        random stream for the initial weights
      */
-    public U1StapleConditionalModel(int staples, int layers, int bins, int[] hidden, double[] betaTilde,
+    public U1StapleConditionalModel(int staples, int layers, int bins, int[] hidden, double betaTilde,
             FieldOptions options, Rng init) {
         if (layers < 0) throw new IllegalArgumentException("staple-conditional layers = " + layers + ": expected >= 0");
         this.staples = staples;
@@ -38,12 +37,6 @@ public final class U1StapleConditionalModel extends Module implements StapleCond
         List<U1LoopCoupling> c = new ArrayList<>();
         for (int i = 0; i < layers; i++) c.add(register_module("coupling" + i, new U1LoopCoupling(staples, bins, hidden, options, init)));
         this.couplings = List.copyOf(c);
-    }
-
-    /** One beta-tilde shared by every staple. */
-    public U1StapleConditionalModel(int staples, int layers, int bins, int[] hidden, double betaTilde,
-            FieldOptions options, Rng init) {
-        this(staples, layers, bins, hidden, new double[] {betaTilde}, options, init);
     }
 
     @Override public GaugeGroup group() { return U1.INSTANCE; }

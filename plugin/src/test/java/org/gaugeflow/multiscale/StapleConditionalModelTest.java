@@ -60,44 +60,6 @@ class StapleConditionalModelTest {
         }
     }
 
-    /**
-     * One beta-tilde per staple: equal couplings give the shared density; distinct ones give
-     * sum_i Re[U beta~_i S_i] - log I_0(|sum_i beta~_i S_i|) (checked against that formula), normalized over the circle,
-     * and sampling reports the log q that logProb gives.
-     */
-    @Test
-    void perStapleCouplings() {
-        try (PointerScope scope = new PointerScope(); Rng rng = new Rng(35, OPT); NoGradGuard g = new NoGradGuard()) {
-            Tensor ctx = staples(rng, 4, 6, 3, false);
-            Tensor u = U1.INSTANCE.haar(rng, 4, 6);
-            U1HeatbathPrior shared = new U1HeatbathPrior(3, 1.3, OPT);
-            U1HeatbathPrior equal = new U1HeatbathPrior(3, new double[] {1.3, 1.3, 1.3}, OPT);
-            assertTrue(equal.perStaple() && !shared.perStaple());
-            assertTrue(Tensors.maxAbs(equal.logProb(u, ctx).sub(shared.logProb(u, ctx))) < 1e-12, "equal per-staple couplings != shared");
-
-            double[] b = {2.0, 0.5, -0.7};
-            U1HeatbathPrior distinct = new U1HeatbathPrior(3, b, OPT);
-            Tensor s = ctx.squeeze(-1).squeeze(-1);                                       // [4, 6, 3]
-            Tensor w = s.select(-1, 0).mul(Tensors.scalar(b[0])).add(s.select(-1, 1).mul(Tensors.scalar(b[1])))
-                    .add(s.select(-1, 2).mul(Tensors.scalar(b[2])));
-            Tensor expected = torch.real(u.squeeze(-1).squeeze(-1).mul(w)).sub(U1HeatbathPrior.logI0(w.abs())).sum(1);
-            assertTrue(Tensors.maxAbs(distinct.logProb(u, ctx).sub(expected)) < 1e-12, "per-staple log q != formula");
-
-            Sample x = distinct.sample(4, rng, ctx);
-            assertTrue(Tensors.maxAbs(distinct.logProb(x.value(), ctx).sub(x.logQ())) < 1e-12, "sample log q != logProb");
-
-            int grid = 1 << 12;
-            Tensor theta = torch.arange(Tensors.scalar(grid), OPT.real()).mul(Tensors.scalar(2 * Math.PI / grid))
-                    .sub(Tensors.scalar(Math.PI)).reshape(grid, 1);
-            Tensor ring = U1.fromAngle(theta).unsqueeze(-1).unsqueeze(-1);
-            Tensor one = staples(rng, 1, 1, 3, false).expand(grid, 1, 3, 1, 1);
-            assertEquals(1.0, Tensors.item(torch.exp(distinct.logProb(ring, one)).mean()), 1e-10, "integral of q(U | S)");
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> new U1HeatbathPrior(3, new double[] {1, 2}, OPT));
-            assertTrue(e.getMessage().contains("expected 1 or 3"), e.getMessage());
-        }
-    }
-
     /** Sampling then evaluating gives the same log q, and every coupling inverts its forward map. */
     @Test
     void flowModelIsInvertibleAndConsistent() {

@@ -91,7 +91,7 @@ class U1CoarseWilsonPriorTest {
         try (Rng init = new Rng(25, F64)) {
             m = U1Models.multiscale(coarse, target, new U1Models.Spec(2, 8, new int[] {16, 16},
                     new BetaTildeStart.Auto(beta, target), new U1FineLatticeFlow.Architecture(2, 8, new int[] {8, 8}, 3),
-                    MultiscaleModel.Structure.DEFAULT, BlockCoupling.of(beta, 4), false), F64, init);
+                    MultiscaleModel.Structure.DEFAULT, BlockCoupling.of(beta, 4)), F64, init);
         }
         assertTrue(m.coarsePrior() instanceof U1CoarseWilsonPrior);
         int batches = 20;
