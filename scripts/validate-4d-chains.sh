@@ -7,7 +7,8 @@
 # beta, and prints the plaquette (and for U(1) the clover <Q^2>) of every chain with its Gamma-method error.
 # Environment: GAUGEFLOW_THREADS (default 1), N_U1 (independence/hybrid updates for U(1), default 4000),
 # N_SU3 (default 2000), N_HMC (HMC trajectories, default 8000), GRID=1 (also an SU(3) hybrid chain whose trajectories
-# run in Grid, --engine grid; needs the Grid bridge, docs/grid.md).
+# run in Grid, --engine grid; needs the Grid bridge, docs/grid.md), BETA_U1 / BETA_SU3 (train and run at this beta
+# instead of the example's), STEPS_U1 / STEPS_SU3 (training steps of the cosine schedule instead of the example's).
 set -euo pipefail
 [[ $# -ge 1 ]] || { echo "usage: validate-4d-chains.sh OUT [TRAIN_SECONDS]" >&2; exit 2; }
 OUT=$1
@@ -23,11 +24,20 @@ log() { echo "[validate-4d $(date '+%H:%M:%S')] $*"; }
 
 for g in u1 su3; do
   cfg=$HERE/examples/$g-4x4x4x4-multiscale.yaml
+  override=BETA_${g^^}
+  if [[ -n ${!override:-} ]]; then
+    sed "s/^\( *beta:\) .*/\1 ${!override}/" "$cfg" > "$OUT/$g-config.yaml"
+    cfg=$OUT/$g-config.yaml
+  fi
   beta=$(sed -n 's/^ *beta: *//p' "$cfg" | head -n 1)
+  steps=STEPS_${g^^}
+  steps_flag=()
+  [[ -n ${!steps:-} ]] && steps_flag=(--steps "${!steps}")
   n=$([[ $g == u1 ]] && echo "$N_U1" || echo "$N_SU3")
   if [[ ! -f $OUT/$g-model/summary.json ]]; then
     log "train $g (beta $beta, $SECONDS_TRAIN s)"
-    "$GF" train "$cfg" --out "$OUT/$g-model" --budget-seconds "$SECONDS_TRAIN" --quiet > "$OUT/$g-train.log"
+    "$GF" train "$cfg" --out "$OUT/$g-model" --budget-seconds "$SECONDS_TRAIN" "${steps_flag[@]}" --quiet \
+      > "$OUT/$g-train.log"
   fi
   for chain in independence hybrid; do
     if [[ ! -f $OUT/$g-$chain/summary.json ]]; then
