@@ -34,6 +34,13 @@ for g in u1 su3; do
   steps_flag=()
   [[ -n ${!steps:-} ]] && steps_flag=(--steps "${!steps}")
   n=$([[ $g == u1 ]] && echo "$N_U1" || echo "$N_SU3")
+  if [[ -f $OUT/$g-model/config.yaml ]]; then
+    trained=$(sed -n 's/^ *beta: *//p' "$OUT/$g-model/config.yaml" | head -n 1)
+    if [[ $(awk -v a="$trained" -v b="$beta" 'BEGIN { print (a + 0 == b + 0) }') != 1 ]]; then
+      echo "validate-4d-chains.sh: $OUT/$g-model was trained at beta $trained: expected beta $beta (another OUT, or BETA_${g^^}=$trained)" >&2
+      exit 2
+    fi
+  fi
   if [[ ! -f $OUT/$g-model/summary.json ]]; then
     log "train $g (beta $beta, $SECONDS_TRAIN s)"
     "$GF" train "$cfg" --out "$OUT/$g-model" --budget-seconds "$SECONDS_TRAIN" "${steps_flag[@]}" --quiet \
