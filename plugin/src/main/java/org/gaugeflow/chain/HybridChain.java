@@ -132,7 +132,8 @@ public final class HybridChain implements AutoCloseable {
                 boolean acc = kind == UpdateKind.HMC ? hmc.step(state) : flow.step(state);
                 state.updates++;
                 if (listener != null) {
-                    listener.onUpdate(new UpdateRecord(state.updates, kind, acc, state.logQ, state.logWeight,
+                    double ratio = kind == UpdateKind.HMC ? Double.NaN : flow.lastLogRatio();
+                    listener.onUpdate(new UpdateRecord(state.updates, kind, acc, state.logQ, state.logWeight, ratio,
                             state.observables.clone()), state);
                 }
             }

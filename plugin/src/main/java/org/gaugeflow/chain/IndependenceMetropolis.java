@@ -8,14 +8,19 @@ package org.gaugeflow.chain;
  */
 public final class IndependenceMetropolis {
     private final ProposalStream proposals;
+    private double lastLogRatio = Double.NaN;
 
     public IndependenceMetropolis(ProposalStream proposals) { this.proposals = proposals; }
 
     public ProposalStream proposals() { return proposals; }
 
+    /** log p/q = -S(U') - log q(U') of the last proposal (NaN before the first), accepted or not. */
+    public double lastLogRatio() { return lastLogRatio; }
+
     /** One update of the state; returns whether the proposal was accepted. */
     public boolean step(ChainState state) {
         ProposalStream.Proposal p = proposals.next();
+        lastLogRatio = p.logWeight() - p.logQ();
         double logA = (p.logWeight() - p.logQ()) - (state.logWeight - state.logQ);
         boolean accept = Double.isFinite(p.logWeight() - p.logQ()) && (logA >= 0 || Math.log(p.uniform()) < logA);
         if (accept) {

@@ -2,7 +2,8 @@ package org.gaugeflow.chain;
 
 /**
  * What one update did: its number (1-based: the state after {@code update} updates), kind, decision,
- * and the resulting state's log q, log weight -S and observables.
+ * the resulting state's log q, log weight -S and observables, and for a flow update the proposal's own
+ * log importance ratio -S(U') - log q(U') (NaN for an HMC update), whatever the decision.
  */
 public record UpdateRecord(long update, UpdateKind kind, boolean accepted, double logQ, double logWeight,
-        double[] observables) {}
+        double proposalLogRatio, double[] observables) {}

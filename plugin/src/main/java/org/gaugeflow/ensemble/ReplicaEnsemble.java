@@ -122,7 +122,8 @@ public final class ReplicaEnsemble {
         Map<String, double[]> series = new LinkedHashMap<>();
         for (var e : cols.entrySet()) {
             String k = e.getKey();
-            if (k.equals("update") || k.equals("accepted") || k.equals("log_q") || k.equals("log_weight")) continue;
+            if (k.equals("update") || k.equals("accepted") || k.equals("log_q") || k.equals("log_weight")
+                    || k.equals(SampleRun.PROPOSAL_LOG_RATIO)) continue;
             series.put(k, e.getValue());
         }
         addChargeSquared(series, StandardObservables.CHARGE, volume);

@@ -50,6 +50,8 @@ public final class SampleRun {
     public static final String HISTORY = "history.csv";
     public static final String SUMMARY = "summary.json";
     public static final String ENSEMBLE = "ensemble";
+    /** The history.csv column with each flow proposal's log p/q = -S - log q (nan on HMC rows). */
+    public static final String PROPOSAL_LOG_RATIO = "proposal_log_p_over_q";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Logger LOG = LoggerFactory.getLogger(SampleRun.class);
 
@@ -164,8 +166,12 @@ public final class SampleRun {
                 throw new IllegalArgumentException("n = " + s.n() + ": the checkpoint is at update " + at
                         + "; expected n >= " + at);
             }
-            String header = "update,kind,accepted,log_q,log_weight," + String.join(",", names);
             Path historyFile = s.out().resolve(HISTORY);
+            String header = "update,kind,accepted,log_q,log_weight," + PROPOSAL_LOG_RATIO + "," + String.join(",", names);
+            // a chain started by gaugeflow before 2026-12 has no proposal column: it resumes in its own format
+            String legacy = "update,kind,accepted,log_q,log_weight," + String.join(",", names);
+            boolean withRatio = !(resuming && legacy.equals(CsvTable.firstLine(historyFile)));
+            if (!withRatio) header = legacy;
             try (CsvTable history = resuming ? CsvTable.resume(historyFile, header, at) : CsvTable.create(historyFile, header);
                  EnsembleWriter ensemble = s.saveEvery() > 0
                          ? new EnsembleWriter(s.out().resolve(ENSEMBLE), cfg.chainId(), cfg.beta(), cfg.modelChecksum(),
@@ -176,7 +182,7 @@ public final class SampleRun {
                 boolean stopped = s.stopAfter() >= 0 && s.stopAfter() < todo;
                 long steps = stopped ? s.stopAfter() : todo;
                 chain.run(steps, (UpdateRecord r, ChainState st) -> {
-                    history.append(row(r));
+                    history.append(row(r, withRatio));
                     if (ensemble != null && r.update() % s.saveEvery() == 0) ensemble.save(r, st);
                     if (r.update() % s.checkpointEvery() == 0 || r.update() == s.n()) {
                         history.flush();
@@ -200,9 +206,10 @@ public final class SampleRun {
         }
     }
 
-    static String row(UpdateRecord r) {
+    static String row(UpdateRecord r, boolean withRatio) {
         StringBuilder b = new StringBuilder().append(r.update()).append(',').append(r.kind().label()).append(',')
                 .append(r.accepted() ? 1 : 0).append(',').append(num(r.logQ())).append(',').append(num(r.logWeight()));
+        if (withRatio) b.append(',').append(num(r.proposalLogRatio()));
         for (double v : r.observables()) b.append(',').append(num(v));
         return b.toString();
     }

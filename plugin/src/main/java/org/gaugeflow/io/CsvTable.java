@@ -30,6 +30,14 @@ public final class CsvTable implements AutoCloseable {
         return new CsvTable(file, header);
     }
 
+    /** The first line (the header) of a table, or null when there is no such file or it is empty. */
+    public static String firstLine(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) return null;
+        try (var r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return r.readLine();
+        }
+    }
+
     /** The existing table cut back to rows with update <= {@code updates}; the header must match. */
     public static CsvTable resume(Path file, String header, long updates) throws IOException {
         if (!Files.isRegularFile(file)) return create(file, header);
