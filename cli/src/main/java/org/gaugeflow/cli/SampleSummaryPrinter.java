@@ -22,6 +22,13 @@ final class SampleSummaryPrinter {
                 acc.append(String.format(Locale.ROOT, " %s %.3f", k, ((Number) v).doubleValue())));
         out.printf(Locale.ROOT, "%s chain, %s updates in %.1f s; acceptance%s%n", summary.get("chain"), summary.get("n"),
                 ((Number) summary.get("seconds")).doubleValue(), acc);
+        Map<String, Object> prop = (Map<String, Object>) summary.get("proposals");
+        if (prop != null && prop.get("pareto_k_limit") != null) {
+            Object k = prop.get("pareto_k");
+            out.printf(Locale.ROOT, "flow proposals: %s, Pareto k-hat %s (limit %.2f), ESS per proposal %.4f%n",
+                    prop.get("count"), k == null ? "undefined" : String.format(Locale.ROOT, "%.2f", ((Number) k).doubleValue()),
+                    ((Number) prop.get("pareto_k_limit")).doubleValue(), ((Number) prop.get("ess_per_proposal")).doubleValue());
+        }
         for (String name : new String[] {"plaquette", "topological_charge_squared", "topological_susceptibility"}) {
             Map<String, Object> o = (Map<String, Object>) obs.get(name);
             if (o == null || o.get("mean") == null) continue;

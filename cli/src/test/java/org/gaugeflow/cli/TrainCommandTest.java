@@ -46,6 +46,7 @@ class TrainCommandTest {
         assertEquals(6, ev.get("checkpoint_step").asLong());
         assertEquals("checkpoint.pt", ev.get("weights").asText());
         assertTrue(ev.get("ess_error").asDouble() > 0);
+        assertTrue(ev.get("pareto_k").isNumber() && ev.get("pareto_k_limit").asDouble() == 0.5, ev.toString());
         // without --last: the best model by the held-out loss (evaluated every checkpoint_interval steps)
         assertEquals(0, Main.execute("eval", out.toString(), "--samples", "100"));
         ev = new ObjectMapper().readTree(out.resolve("eval.json").toFile());

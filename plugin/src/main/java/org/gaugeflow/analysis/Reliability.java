@@ -18,7 +18,10 @@ import java.util.Map;
  *   small, its few states all from the model's far-off bulk);</li>
  *   <li>the Gamma method's window did not close before N/2 (the series is too short to see its autocorrelation);</li>
  *   <li>there are fewer than {@value #MIN_MEASUREMENTS_PER_TAU} tau_int measurements: the error of the error is then
- *   about 50% or more (Wolff 2004, Eq. (43)), and tau_int itself is underestimated.</li>
+ *   about 50% or more (Wolff 2004, Eq. (43)), and tau_int itself is underestimated;</li>
+ *   <li>for an independence chain (judged by the caller, {@code SampleRun}): the flow proposals' importance ratios
+ *   have a Pareto tail heavier than {@link ParetoTail#limit(long)}: the chain can only go where q proposes, and q has
+ *   not been seen to reach where the target's weight is (a 4D U(1) chain 6.4 sigma off passed the rules above).</li>
  * </ol>
  * A finished chain that is not reliable still ends normally (exit status 0); its summary says
  * {@code "reliable": false} with the reason, a warning goes to the log, and no zero error bar is printed as a result.

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.gaugeflow.GaugeflowVersion;
 import org.gaugeflow.analysis.GammaMethod;
 import org.gaugeflow.analysis.GammaResult;
+import org.gaugeflow.analysis.ParetoTail;
 import org.gaugeflow.analysis.Reliability;
 import org.gaugeflow.chain.ChainCheckpoint;
 import org.gaugeflow.chain.ChainState;
@@ -285,6 +286,11 @@ public final class SampleRun {
             @SuppressWarnings("unchecked") Map<String, Object> o = (Map<String, Object>) e.getValue();
             verdicts.put(e.getKey(), (Reliability) o.remove("verdict"));
         }
+        if (sch.usesFlow()) {
+            Reliability proposals = proposalTail(readHistory(historyFile, 0).get(PROPOSAL_LOG_RATIO), m);
+            // only an independence chain depends on the flow to explore; HMC moves a hybrid chain whatever q is
+            if (proposals != null && !sch.usesHmc()) verdicts.put("flow proposals", proposals);
+        }
         Reliability.all(verdicts).addTo(m);
         if (cfg.group() instanceof U1 && cfg.lattice().dims() == 2) {
             ExactU1TwoD e = new ExactU1TwoD(cfg.beta(), volume);
@@ -315,6 +321,36 @@ public final class SampleRun {
         if (parameters != null) p.putAll(parameters);
         m.put("parameters", p);
         return m;
+    }
+
+    /**
+     * The tail of the flow proposals' importance ratios p/q over the whole chain (thermalization included: proposals
+     * do not depend on the state), as summary "proposals": {count, pareto_k, pareto_k_limit, ess_per_proposal}, and
+     * its verdict ({@link ParetoTail}); null when the history has no such column (a chain begun by an older version)
+     * or too few proposals.
+     */
+    static Reliability proposalTail(double[] logRatios, Map<String, Object> summary) {
+        if (logRatios == null) return null;
+        double[] lw = java.util.Arrays.stream(logRatios).filter(Double::isFinite).toArray();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("count", lw.length);
+        summary.put("proposals", o);
+        if (lw.length < ParetoTail.MIN_SAMPLES) return null;
+        double max = java.util.Arrays.stream(lw).max().orElseThrow();
+        double sum = 0;
+        double sum2 = 0;
+        for (double v : lw) {
+            double w = Math.exp(v - max);
+            sum += w;
+            sum2 += w * w;
+        }
+        ParetoTail t = ParetoTail.of(lw);
+        o.put("pareto_k", Double.isNaN(t.k()) ? null : t.k());
+        o.put("pareto_k_limit", ParetoTail.limit(t.samples()));
+        o.put("ess_per_proposal", sum * sum / sum2 / lw.length);
+        if (t.acceptable()) return Reliability.ok();
+        return Reliability.not(t.describe() + ": q rarely proposes where p/q is large, so the chain may not have found "
+                + "the target's typical set; train further or use a hybrid chain (docs/chains.md, Reliability)");
     }
 
     /**

@@ -100,6 +100,69 @@ class SampleRunTest {
         assertTrue(e.getMessage().contains("--resume"), e.getMessage());
     }
 
+    private static HybridChain.Builder haarChain(double beta, Schedule schedule) {
+        Lattice lat = new Lattice(4, 4);
+        return new HybridChain.Builder().chainId("tail").theory(U1.INSTANCE, lat, beta).schedule(schedule).seed(5)
+                .proposalBatch(50)
+                .hmc(new TorchHmcEngine(5, FieldOptions.CPU_DOUBLE), new HmcParameters(beta, 1.0, 4, Integrator.OMELYAN))
+                .model(new HaarDensity(U1.INSTANCE, lat), FieldOptions.CPU_DOUBLE, "haar", "sha256:0000");
+    }
+
+    /**
+     * The proposals' importance ratios are recorded and their tail judged: Haar proposals for 2D U(1) on 4x4 have
+     * log p/q = beta sum_P cos theta_P + const, of spread beta sqrt(16 / 2); light at beta = 0.1, far too heavy at
+     * beta = 4 (docs/chains.md, Reliability). Only an independence chain is judged by it.
+     */
+    @Test
+    void flowProposalsWithAHeavyTailMakeAnIndependenceChainUnreliable() throws Exception {
+        Map<String, Object> light = SampleRun.run(haarChain(0.1, Schedule.independence()),
+                new SampleRun.Settings(tmp.resolve("light"), 1000, 0, 500, 100, false, Precision.DOUBLE, -1), null, null);
+        @SuppressWarnings("unchecked") Map<String, Object> lp = (Map<String, Object>) light.get("proposals");
+        assertEquals(1000, ((Number) lp.get("count")).intValue());
+        assertTrue(((Number) lp.get("pareto_k")).doubleValue() < 0.5, lp.toString());
+        assertEquals(true, light.get("reliable"), String.valueOf(light.get("reason")));
+        List<String> rows = Files.readAllLines(tmp.resolve("light").resolve(SampleRun.HISTORY));
+        assertTrue(rows.get(0).startsWith("update,kind,accepted,log_q,log_weight,proposal_log_p_over_q,plaquette"),
+                rows.get(0));
+        for (String row : rows.subList(1, rows.size())) {   // -S - log q of the proposal; log q (Haar) is 0
+            String[] f = row.split(",");
+            if (f[2].equals("1")) assertEquals(Double.parseDouble(f[4]), Double.parseDouble(f[5]), 1e-9, row);
+        }
+
+        Map<String, Object> heavy = SampleRun.run(haarChain(4, Schedule.independence()),
+                new SampleRun.Settings(tmp.resolve("heavy"), 1000, 0, 500, 100, false, Precision.DOUBLE, -1), null, null);
+        @SuppressWarnings("unchecked") Map<String, Object> hp = (Map<String, Object>) heavy.get("proposals");
+        assertTrue(((Number) hp.get("pareto_k")).doubleValue() > 0.7, hp.toString());
+        assertEquals(false, heavy.get("reliable"));
+        assertTrue(String.valueOf(heavy.get("reason")).contains("flow proposals: Pareto k-hat"), String.valueOf(heavy.get("reason")));
+
+        // the same proposals in a hybrid chain: recorded, not a verdict (HMC moves the chain whatever q is)
+        Map<String, Object> hybrid = SampleRun.run(haarChain(4, new Schedule(1, 1)),
+                new SampleRun.Settings(tmp.resolve("hybrid"), 400, 0, 400, 40, false, Precision.DOUBLE, -1), null, null);
+        assertTrue(hybrid.containsKey("proposals"));
+        assertTrue(!String.valueOf(hybrid.get("reason")).contains("flow proposals"), String.valueOf(hybrid.get("reason")));
+    }
+
+    /** A chain begun before the proposal column existed resumes in its own format. */
+    @Test
+    void aHistoryWithoutTheProposalColumnResumesInItsOwnFormat() throws Exception {
+        Path a = tmp.resolve("legacy");
+        assertNull(SampleRun.run(chain(17), settings(a, false, 13), null, null));
+        Path h = a.resolve(SampleRun.HISTORY);
+        List<String> old = Files.readAllLines(h).stream().map(l -> {
+            List<String> f = new java.util.ArrayList<>(List.of(l.split(",", -1)));
+            f.remove(5);
+            return String.join(",", f);
+        }).toList();
+        Files.write(h, old);
+        Map<String, Object> resumed = SampleRun.run(chain(17), settings(a, true, -1), null, null);
+        List<String> rows = Files.readAllLines(h);
+        assertEquals(old.get(0), rows.get(0));
+        assertEquals(41, rows.size());
+        for (String r : rows) assertEquals(old.get(0).split(",").length, r.split(",", -1).length, r);
+        assertTrue(!resumed.containsKey("proposals"));
+    }
+
     private static List<String> list(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
