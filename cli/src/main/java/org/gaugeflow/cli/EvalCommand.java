@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.gaugeflow.analysis.ParetoTail;
 import org.gaugeflow.io.AtomicFileWriter;
 import org.gaugeflow.lattice.Lattice;
 import org.gaugeflow.io.RunFolder;
@@ -90,11 +89,7 @@ final class EvalCommand implements Callable<Integer> {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("ess", st.ess());
         r.put("ess_error", ev.essError(bootstrap, s + 1));
-        if (ev.logW().length >= ParetoTail.MIN_SAMPLES) {
-            ParetoTail tail = ParetoTail.of(ev.logW());
-            r.put("pareto_k", Double.isNaN(tail.k()) ? null : tail.k());
-            r.put("pareto_k_limit", ParetoTail.limit(tail.samples()));
-        }
+        ev.putTail(r);
         r.put("kl", st.klWith(exact));
         r.put("kl_log_z", Double.isNaN(exact) ? "estimate" : "exact");
         r.put("loss", st.loss());

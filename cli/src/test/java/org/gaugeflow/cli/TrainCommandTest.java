@@ -16,7 +16,7 @@ class TrainCommandTest {
             "theory: {group: u1, lattice: 4x4, beta: 1.0}",
             "model: {type: u1-flow, layers: 2, bins: 4, hidden: [4], kernel: 3}",
             "training: {batch: 16, steps: 6, lr: 0.01, seed: 5, precision: float64, metrics_interval: 1,",
-            "           checkpoint_interval: 2, eval_samples: 64, eval_batch: 32}", "");
+            "           checkpoint_interval: 2, eval_samples: 128, eval_batch: 32}", "");
 
     @Test
     void trainResumeAndEvalWriteTheDocumentedOutputs(@TempDir Path tmp) throws Exception {
@@ -40,6 +40,9 @@ class TrainCommandTest {
         assertTrue(summary.get("log_z").has("mean") && summary.get("log_z").has("error"));
         double ess = summary.get("ess").asDouble();
         assertTrue(ess > 0 && ess <= 1, "ess " + ess);
+        // 128 evaluation samples: the Pareto tail of p/q is reported with its limit 1 - 1/log10(128)
+        assertTrue(summary.get("pareto_k").isNumber(), summary.toString());
+        assertEquals(1 - 1 / Math.log10(128), summary.get("pareto_k_limit").asDouble(), 1e-12);
 
         assertEquals(0, Main.execute("eval", out.toString(), "--samples", "100", "--last"));
         JsonNode ev = new ObjectMapper().readTree(out.resolve("eval.json").toFile());

@@ -1,5 +1,7 @@
 package org.gaugeflow.training;
 
+import java.util.Map;
+import org.gaugeflow.analysis.ParetoTail;
 import org.gaugeflow.memory.MemoryEstimate;
 import org.gaugeflow.model.TrainedModel;
 
@@ -60,6 +62,17 @@ public record ModelEvaluation(ReweightingStats stats, double[] logW, double seco
     public double essError(int resamples, long seed) { return ReweightingStats.bootstrapEssError(logW, resamples, seed); }
 
     public double ess() { return stats.ess(); }
+
+    /**
+     * Puts {@code pareto_k} (null when the tail is flat) and {@code pareto_k_limit} of the samples' weights p/q
+     * ({@link ParetoTail}) into {@code out}; nothing with fewer than {@link ParetoTail#MIN_SAMPLES} samples.
+     */
+    public void putTail(Map<String, Object> out) {
+        if (logW.length < ParetoTail.MIN_SAMPLES) return;
+        ParetoTail t = ParetoTail.of(logW);
+        out.put("pareto_k", Double.isNaN(t.k()) ? null : t.k());
+        out.put("pareto_k_limit", ParetoTail.limit(t.samples()));
+    }
 
     public long samples() { return stats.samples(); }
 }

@@ -462,6 +462,7 @@ public final class TrainingRun implements AutoCloseable {
         ReweightingStats st = ev.stats();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("ess", st.ess());
+        ev.putTail(summary);
         summary.put("kl", st.klWith(exactLogZ));
         summary.put("kl_log_z", Double.isNaN(exactLogZ) ? "estimate" : "exact");
         summary.put("loss", st.loss());
