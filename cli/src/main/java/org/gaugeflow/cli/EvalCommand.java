@@ -13,7 +13,7 @@ import org.gaugeflow.model.TrainedModel;
 import org.gaugeflow.model.VolumeTransfer;
 import org.gaugeflow.physics.Theory;
 import org.gaugeflow.training.ModelEvaluation;
-import org.gaugeflow.training.ReweightingStats;
+import org.gaugeflow.analysis.ReweightingStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

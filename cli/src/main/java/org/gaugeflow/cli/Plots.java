@@ -111,12 +111,13 @@ final class Plots {
 
     /**
      * Fig. 4: KL (Eq. (3), log Z of the best model at each beta; lower is better) and ESS against beta for the two
-     * models, both on log axes with error bars (the standard error of mean(log q + S) and the bootstrap error of the
-     * ESS). A KL that is not positive (possible only through the noise of the shared log Z) is drawn at 1e-3; an
-     * error bar that would reach zero is shortened to 99.9% of its value on both sides (the CSV has the errors).
+     * models, with error bars (the standard error of mean(log q + S) and the bootstrap error of the ESS). The ESS is on
+     * a log axis, the KL on one where its values span a decade or more (a log axis labels only powers of ten). A KL
+     * that is not positive (possible only through the noise of the shared log Z) is drawn at 1e-3; an error bar that
+     * would reach zero is shortened to 99.9% of its value on both sides (the CSV has the errors).
      */
     static void fig4(Path file, List<Fig4Experiment.Row> rows, String title) throws IOException {
-        XYChart kl = new XYChartBuilder().width(720).height(480).title(title).xAxisTitle("beta")
+        XYChart kl = new XYChartBuilder().width(860).height(480).title(title).xAxisTitle("beta")
                 .yAxisTitle("KL (Eq. 3), log Z of the best model").build();
         XYChart ess = new XYChartBuilder().width(720).height(480).title("ESS (Eq. 4), bootstrap errors").xAxisTitle("beta")
                 .yAxisTitle("ESS").build();
@@ -130,7 +131,10 @@ final class Plots {
             kl.addSeries(label, beta, k, onLogAxis(k, rs.stream().mapToDouble(Fig4Experiment.Row::lossError).toArray()));
             ess.addSeries(label, beta, e, onLogAxis(e, rs.stream().mapToDouble(Fig4Experiment.Row::essError).toArray()));
         }
-        kl.getStyler().setYAxisLogarithmic(true);
+        double[] all = rows.stream().mapToDouble(r -> Math.max(r.kl(), 1e-3)).toArray();
+        double lo = java.util.Arrays.stream(all).min().orElse(1);
+        double hi = java.util.Arrays.stream(all).max().orElse(1);
+        kl.getStyler().setYAxisLogarithmic(hi >= 10 * lo);
         ess.getStyler().setYAxisLogarithmic(true).setYAxisMax(1.0);
         sideBySide(kl, ess, file);
     }

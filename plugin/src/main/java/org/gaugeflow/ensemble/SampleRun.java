@@ -16,6 +16,7 @@ import org.gaugeflow.GaugeflowVersion;
 import org.gaugeflow.analysis.GammaMethod;
 import org.gaugeflow.analysis.GammaResult;
 import org.gaugeflow.analysis.ParetoTail;
+import org.gaugeflow.analysis.ReweightingStats;
 import org.gaugeflow.analysis.Reliability;
 import org.gaugeflow.chain.ChainCheckpoint;
 import org.gaugeflow.chain.ChainState;
@@ -336,18 +337,10 @@ public final class SampleRun {
         o.put("count", lw.length);
         summary.put("proposals", o);
         if (lw.length < ParetoTail.MIN_SAMPLES) return null;
-        double max = java.util.Arrays.stream(lw).max().orElseThrow();
-        double sum = 0;
-        double sum2 = 0;
-        for (double v : lw) {
-            double w = Math.exp(v - max);
-            sum += w;
-            sum2 += w * w;
-        }
         ParetoTail t = ParetoTail.of(lw);
         o.put("pareto_k", Double.isNaN(t.k()) ? null : t.k());
         o.put("pareto_k_limit", ParetoTail.limit(t.samples()));
-        o.put("ess_per_proposal", sum * sum / sum2 / lw.length);
+        o.put("ess_per_proposal", ReweightingStats.of(lw).ess());
         if (t.acceptable()) return Reliability.ok();
         return Reliability.not(t.describe() + ": q rarely proposes where p/q is large, so the chain may not have found "
                 + "the target's typical set; train further or use a hybrid chain (docs/chains.md, Reliability)");

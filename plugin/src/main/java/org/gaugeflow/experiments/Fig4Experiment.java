@@ -11,7 +11,7 @@ import org.gaugeflow.io.AtomicFileWriter;
 import org.gaugeflow.physics.Theory;
 import org.gaugeflow.tensor.Rng;
 import org.gaugeflow.tensor.TorchRuntime;
-import org.gaugeflow.training.ReweightingStats;
+import org.gaugeflow.analysis.ReweightingStats;
 
 /**
  * The paper's Fig. 4 (Sec. 4.1): 4D U(1) and 4D SU(3), Haar coarse prior on 2^4, periodic 4^4 target; for each beta,

@@ -1,5 +1,6 @@
 package org.gaugeflow.training;
 
+import org.gaugeflow.analysis.ReweightingStats;
 import java.util.List;
 import java.util.function.Consumer;
 import org.bytedeco.pytorch.Tensor;

@@ -1,5 +1,6 @@
 package org.gaugeflow.training;
 
+import org.gaugeflow.analysis.ReweightingStats;
 import java.util.Map;
 import org.gaugeflow.analysis.ParetoTail;
 import org.gaugeflow.memory.MemoryEstimate;

@@ -1,5 +1,6 @@
 package org.gaugeflow.training;
 
+import org.gaugeflow.analysis.ReweightingStats;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamOptions;

@@ -1,5 +1,6 @@
 package org.gaugeflow.training;
 
+import org.gaugeflow.analysis.ReweightingStats;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.gaugeflow.flow.u1.U1FineLatticeFlow;

@@ -1,5 +1,6 @@
 package org.gaugeflow.training;
 
+import org.gaugeflow.analysis.ReweightingStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package org.gaugeflow.training;
+package org.gaugeflow.analysis;
 
 import java.util.SplittableRandom;
 import org.bytedeco.pytorch.Tensor;
