@@ -112,29 +112,31 @@ final class Plots {
     /**
      * Fig. 4: KL (Eq. (3), log Z of the best model at each beta; lower is better) and ESS against beta for the two
      * models, with error bars (the standard error of mean(log q + S) and the bootstrap error of the ESS). The ESS is on
-     * a log axis, the KL on one where its values span a decade or more (a log axis labels only powers of ten). A KL
-     * that is not positive (possible only through the noise of the shared log Z) is drawn at 1e-3; an error bar that
-     * would reach zero is shortened to 99.9% of its value on both sides (the CSV has the errors).
+     * a log axis, the KL on one where its values span a decade or more (a log axis labels only powers of ten). On a log
+     * axis a KL that is not positive (possible only through the noise of the shared log Z) is drawn at 1e-3 and an error
+     * bar that would reach zero is shortened to 99.9% of its value on both sides (the CSV has the errors); on a linear
+     * axis values and errors are drawn as they are.
      */
     static void fig4(Path file, List<Fig4Experiment.Row> rows, String title) throws IOException {
         XYChart kl = new XYChartBuilder().width(860).height(480).title(title).xAxisTitle("beta")
                 .yAxisTitle("KL (Eq. 3), log Z of the best model").build();
         XYChart ess = new XYChartBuilder().width(720).height(480).title("ESS (Eq. 4), bootstrap errors").xAxisTitle("beta")
                 .yAxisTitle("ESS").build();
+        double klMin = rows.stream().mapToDouble(r -> Math.max(r.kl(), 1e-3)).min().orElse(1);
+        double klMax = rows.stream().mapToDouble(r -> Math.max(r.kl(), 1e-3)).max().orElse(1);
+        boolean logKl = klMax >= 10 * klMin;
         for (String kind : Fig2Experiment.KINDS) {
             List<Fig4Experiment.Row> rs = rows.stream().filter(r -> r.model().equals(kind)).toList();
             if (rs.isEmpty()) continue;
             String label = kind.equals("multiscale") ? "multiscale + fine flow" : "fine-lattice flow alone";
             double[] beta = rs.stream().mapToDouble(Fig4Experiment.Row::beta).toArray();
-            double[] k = rs.stream().mapToDouble(r -> Math.max(r.kl(), 1e-3)).toArray();
+            double[] k = rs.stream().mapToDouble(r -> logKl ? Math.max(r.kl(), 1e-3) : r.kl()).toArray();
+            double[] kErr = rs.stream().mapToDouble(r -> Double.isFinite(r.lossError()) ? r.lossError() : 0).toArray();
             double[] e = rs.stream().mapToDouble(r -> Math.max(r.ess(), 1e-6)).toArray();
-            kl.addSeries(label, beta, k, onLogAxis(k, rs.stream().mapToDouble(Fig4Experiment.Row::lossError).toArray()));
+            kl.addSeries(label, beta, k, logKl ? onLogAxis(k, kErr) : kErr);
             ess.addSeries(label, beta, e, onLogAxis(e, rs.stream().mapToDouble(Fig4Experiment.Row::essError).toArray()));
         }
-        double[] all = rows.stream().mapToDouble(r -> Math.max(r.kl(), 1e-3)).toArray();
-        double lo = java.util.Arrays.stream(all).min().orElse(1);
-        double hi = java.util.Arrays.stream(all).max().orElse(1);
-        kl.getStyler().setYAxisLogarithmic(hi >= 10 * lo);
+        kl.getStyler().setYAxisLogarithmic(logKl);
         ess.getStyler().setYAxisLogarithmic(true).setYAxisMax(1.0);
         sideBySide(kl, ess, file);
     }
